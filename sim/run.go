@@ -25,7 +25,7 @@ type Result struct {
 	// the encoder formed them).
 	InputSpikes int
 	// SOPs counts synaptic operations: one per weight added into an accumulator.
-	SOPs int64
+	SOPs  int64
 	Trace *Trace
 }
 
