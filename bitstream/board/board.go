@@ -1,0 +1,235 @@
+package board
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed boards.yaml
+var builtin []byte
+
+// Board is one entry of the database.
+type Board struct {
+	Name          string   `yaml:"name" json:"name"`
+	Description   string   `yaml:"description" json:"description"`
+	Family        Family   `yaml:"family" json:"family"`
+	Device        string   `yaml:"device" json:"device"`
+	Package       string   `yaml:"package" json:"package"`
+	IOStandard    string   `yaml:"io_standard,omitempty" json:"io_standard,omitempty"` // ECP5 IOBUF IO_TYPE
+	Clock         Clock    `yaml:"clock" json:"clock"`
+	UART          UART     `yaml:"uart" json:"uart"`
+	LEDs          []string `yaml:"leds" json:"leds"`
+	LEDsActiveLow bool     `yaml:"leds_active_low,omitempty" json:"leds_active_low,omitempty"`
+	Program       Program  `yaml:"program" json:"program"`
+	USB           []USBID  `yaml:"usb,omitempty" json:"usb,omitempty"`
+	Source        string   `yaml:"-" json:"source"` // "builtin" or the user file it came from
+}
+
+// Clock is the board oscillator and how it reaches a PLL.
+type Clock struct {
+	Pin  string  `yaml:"pin" json:"pin"`
+	MHz  float64 `yaml:"mhz" json:"mhz"`
+	PLL  string  `yaml:"pll" json:"pll"` // iCE40: "pad" (SB_PLL40_PAD) or "core" (SB_PLL40_CORE); ECP5: "ehxplll"
+	Note string  `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// UART is the host link's pins, named from the FPGA's side.
+type UART struct {
+	RX   string `yaml:"rx" json:"rx"`
+	TX   string `yaml:"tx" json:"tx"`
+	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+}
+
+// Program says how a bitstream reaches the board.
+type Program struct {
+	Tool string `yaml:"tool" json:"tool"`
+	How  string `yaml:"how" json:"how"`
+}
+
+// USBID is one USB device on the board, as four hex digits each.
+type USBID struct {
+	VID  string `yaml:"vid" json:"vid"`
+	PID  string `yaml:"pid" json:"pid"`
+	Role string `yaml:"role" json:"role"`
+}
+
+// DeviceInfo returns the board's device. It cannot fail for a validated board.
+func (b *Board) DeviceInfo() Device {
+	d, _ := LookupDevice(b.Device)
+	return d
+}
+
+// Database is a set of boards keyed by name.
+type Database struct {
+	boards map[string]*Board
+}
+
+// ErrUnknownBoard is wrapped by Lookup when no board has the name.
+var ErrUnknownBoard = errors.New("unknown board")
+
+// Builtin returns the embedded database.
+func Builtin() *Database {
+	db, err := parse(builtin, "builtin")
+	if err != nil {
+		panic("board: embedded boards.yaml is invalid: " + err.Error())
+	}
+	return db
+}
+
+// Load returns the embedded database extended by the user files (later files win). An empty
+// path is skipped.
+func Load(userFiles ...string) (*Database, error) {
+	db := Builtin()
+	for _, p := range userFiles {
+		if p == "" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("board: read user board file: %w", err)
+		}
+		user, err := parse(data, p)
+		if err != nil {
+			return nil, err
+		}
+		for name, b := range user.boards {
+			db.boards[name] = b
+		}
+	}
+	return db, nil
+}
+
+func parse(data []byte, source string) (*Database, error) {
+	var file struct {
+		Boards []*Board `yaml:"boards"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil {
+		return nil, fmt.Errorf("board: %s: %w (see bitstream/board/boards.yaml for the layout)", source, err)
+	}
+	db := &Database{boards: map[string]*Board{}}
+	for i, b := range file.Boards {
+		b.Source = source
+		if err := b.Validate(); err != nil {
+			return nil, fmt.Errorf("board: %s: boards[%d]: %w", source, i, err)
+		}
+		if _, dup := db.boards[b.Name]; dup {
+			return nil, fmt.Errorf("board: %s: boards[%d]: name %q is used twice", source, i, b.Name)
+		}
+		db.boards[b.Name] = b
+	}
+	return db, nil
+}
+
+// Validate checks the invariants in the package comment.
+func (b *Board) Validate() error {
+	if b.Name == "" || b.Name != strings.ToLower(b.Name) || strings.ContainsAny(b.Name, " \t/") {
+		return fmt.Errorf("name %q: want a non-empty lower-case name without spaces or slashes", b.Name)
+	}
+	d, ok := LookupDevice(b.Device)
+	if !ok {
+		names := make([]string, 0, len(devices))
+		for n := range devices {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("%s: device %q is unknown; known devices: %s", b.Name, b.Device, strings.Join(names, ", "))
+	}
+	if d.Family != b.Family {
+		return fmt.Errorf("%s: device %s is %s, but family says %q", b.Name, b.Device, d.Family, b.Family)
+	}
+	if b.Package == "" {
+		return fmt.Errorf("%s: package is empty", b.Name)
+	}
+	if b.Clock.Pin == "" || !(b.Clock.MHz > 0 && b.Clock.MHz <= 400) {
+		return fmt.Errorf("%s: clock needs a pin and a frequency in (0, 400] MHz, got pin %q, %g MHz", b.Name, b.Clock.Pin, b.Clock.MHz)
+	}
+	switch {
+	case b.Family == ICE40 && (b.Clock.PLL == "pad" || b.Clock.PLL == "core"):
+	case b.Family == ECP5 && b.Clock.PLL == "ehxplll":
+	default:
+		return fmt.Errorf("%s: clock.pll %q: want pad or core on iCE40, ehxplll on ECP5", b.Name, b.Clock.PLL)
+	}
+	if b.UART.RX == "" || b.UART.TX == "" {
+		return fmt.Errorf("%s: uart needs rx and tx pins (the host link)", b.Name)
+	}
+	seen := map[string]string{}
+	use := func(pin, what string) error {
+		if pin == "" {
+			return fmt.Errorf("%s: %s has an empty pin", b.Name, what)
+		}
+		if prev, ok := seen[pin]; ok {
+			return fmt.Errorf("%s: pin %s is used by both %s and %s", b.Name, pin, prev, what)
+		}
+		seen[pin] = what
+		return nil
+	}
+	if err := use(b.Clock.Pin, "clock"); err != nil {
+		return err
+	}
+	if err := use(b.UART.RX, "uart.rx"); err != nil {
+		return err
+	}
+	if err := use(b.UART.TX, "uart.tx"); err != nil {
+		return err
+	}
+	for i, p := range b.LEDs {
+		if err := use(p, fmt.Sprintf("leds[%d]", i)); err != nil {
+			return err
+		}
+	}
+	for i, u := range b.USB {
+		if !isHex4(u.VID) || !isHex4(u.PID) {
+			return fmt.Errorf("%s: usb[%d]: vid and pid must be four hex digits, got %q:%q", b.Name, i, u.VID, u.PID)
+		}
+	}
+	return nil
+}
+
+func isHex4(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// Lookup returns the board with the name (case-insensitive); an unknown name gets an error
+// listing the known boards.
+func (db *Database) Lookup(name string) (*Board, error) {
+	if b, ok := db.boards[strings.ToLower(name)]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("board: %w %q; known boards: %s (lifkit boards lists them)", ErrUnknownBoard, name, strings.Join(db.Names(), ", "))
+}
+
+// Names returns the board names in sorted order.
+func (db *Database) Names() []string {
+	names := make([]string, 0, len(db.boards))
+	for n := range db.boards {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// All returns the boards sorted by name.
+func (db *Database) All() []*Board {
+	out := make([]*Board, 0, len(db.boards))
+	for _, n := range db.Names() {
+		out = append(out, db.boards[n])
+	}
+	return out
+}
