@@ -9,11 +9,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lifkit/lifkit/internal/yamlx"
 
 	"github.com/lifkit/lifkit/sim"
 )
@@ -61,105 +62,16 @@ func Decode(r io.Reader) (*sim.Network, error) {
 	return fn.network()
 }
 
-// checkHeader reads format and version before anything else, so a file of another kind or a
-// future version gets that error rather than a confusing one about its fields.
 func checkHeader(doc *yaml.Node) error {
-	if doc.Kind != yaml.MappingNode {
-		return &Error{Line: doc.Line, Reason: "not a YAML mapping; a network file starts with 'format: " + FormatName + "'"}
-	}
-	get := func(key string) *yaml.Node {
-		for i := 0; i+1 < len(doc.Content); i += 2 {
-			if doc.Content[i].Value == key {
-				return doc.Content[i+1]
-			}
-		}
-		return nil
-	}
-	f := get("format")
-	if f == nil {
-		return &Error{Field: "format", Reason: "missing; a network file starts with 'format: " + FormatName + "'"}
-	}
-	if f.Value != FormatName {
-		return &Error{Field: "format", Line: f.Line, Reason: fmt.Sprintf("is %q, want %q (is this a network file?)", f.Value, FormatName)}
-	}
-	v := get("version")
-	if v == nil {
-		return &Error{Field: "version", Reason: "missing"}
-	}
-	n, err := strconv.Atoi(v.Value)
-	if err != nil || v.Tag != "!!int" {
-		return &Error{Field: "version", Line: v.Line, Reason: fmt.Sprintf("must be an integer, got %q", v.Value)}
-	}
-	if n < 1 || n > Version {
-		return &Error{Field: "version", Line: v.Line, Reason: fmt.Sprintf("unknown version %d; this lifkit reads versions 1..%d (a newer lifkit may read it)", n, Version)}
+	if field, line, reason, ok := yamlx.Header(doc, FormatName, Version); !ok {
+		return &Error{Field: field, Line: line, Reason: reason}
 	}
 	return nil
 }
 
-var lineRE = regexp.MustCompile(`line (\d+): (.*)`)
-
-// yamlError turns a yaml.v3 error into an *Error, naming the field at the reported line.
 func yamlError(err error, root *yaml.Node) *Error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	m := lineRE.FindStringSubmatch(msg)
-	if m == nil {
-		return &Error{Reason: "not valid YAML: " + msg}
-	}
-	line, _ := strconv.Atoi(m[1])
-	reason := m[2]
-	reason = strings.Replace(reason, "cannot unmarshal", "wrong type: cannot read", 1)
-	if strings.Contains(reason, "not found in type") {
-		f := strings.Fields(reason)
-		if len(f) > 1 {
-			reason = fmt.Sprintf("unknown field %q (misspelt? see docs/netfile.md)", f[1])
-		}
-	}
-	e := &Error{Line: line, Reason: reason}
-	if root != nil {
-		e.Field = fieldAt(root, line)
-	}
-	return e
-}
-
-// fieldAt returns the path of the innermost key on line (for example "layers[0].threshold").
-func fieldAt(n *yaml.Node, line int) string {
-	var best string
-	var walk func(n *yaml.Node, path string)
-	walk = func(n *yaml.Node, path string) {
-		switch n.Kind {
-		case yaml.DocumentNode:
-			for _, c := range n.Content {
-				walk(c, path)
-			}
-		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], n.Content[i+1]
-				p := k.Value
-				if path != "" {
-					p = path + "." + k.Value
-				}
-				if k.Line == line {
-					best = p
-				}
-				walk(v, p)
-			}
-		case yaml.SequenceNode:
-			for i, c := range n.Content {
-				p := fmt.Sprintf("%s[%d]", path, i)
-				if c.Line == line && best == "" {
-					best = p
-				}
-				walk(c, p)
-			}
-		}
-	}
-	walk(n, "")
-	return best
+	line, field, reason := yamlx.Explain(err, root, "docs/netfile.md")
+	return &Error{Line: line, Field: field, Reason: reason}
 }
 
 // network converts the decoded file, checking presence and sizes before allocating weights.
@@ -258,12 +170,12 @@ func (fn *fileNetwork) network() (*sim.Network, error) {
 			l.Refractory = *fl.Refractory
 		}
 		var err error
-		if l.W, err = decodeWeights(*fl.Weights, prev*l.Size, f("weights")); err != nil {
+		if l.W, err = decodeWeights(*fl.Weights, prev, l.Size, f("weights")); err != nil {
 			return nil, err
 		}
 		crc := crc32.ChecksumIEEE(int8Bytes(l.W))
 		if fl.Recurrent {
-			if l.R, err = decodeWeights(*fl.RecurrentWeights, l.Size*l.Size, f("recurrent_weights")); err != nil {
+			if l.R, err = decodeWeights(*fl.RecurrentWeights, l.Size, l.Size, f("recurrent_weights")); err != nil {
 				return nil, err
 			}
 			crc = crc32.Update(crc, crc32.IEEETable, int8Bytes(l.R))
@@ -284,7 +196,8 @@ func (fn *fileNetwork) network() (*sim.Network, error) {
 }
 
 // decodeWeights decodes one base64 weight section holding exactly want signed bytes.
-func decodeWeights(s string, want int, field string) ([]int8, error) {
+func decodeWeights(s string, rows, cols int, field string) ([]int8, error) {
+	want := rows * cols
 	enc := base64.StdEncoding
 	clean := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
@@ -293,7 +206,7 @@ func decodeWeights(s string, want int, field string) ([]int8, error) {
 		return r
 	}, s)
 	if got := enc.DecodedLen(len(clean)); got < want {
-		return nil, errorf(field, "truncated: holds at most %d weights, want %d", got, want)
+		return nil, errorf(field, "truncated: holds at most %d weights, want %d (%d x %d)", got, want, rows, cols)
 	}
 	b, err := enc.DecodeString(clean)
 	if err != nil {
@@ -304,7 +217,7 @@ func decodeWeights(s string, want int, field string) ([]int8, error) {
 		if len(b) > want {
 			what = "too long"
 		}
-		return nil, errorf(field, "%s: holds %d weights, want %d", what, len(b), want)
+		return nil, errorf(field, "%s: holds %d weights, want %d (%d x %d)", what, len(b), want, rows, cols)
 	}
 	w := make([]int8, len(b))
 	for i, v := range b {
