@@ -70,7 +70,7 @@ func FieldAt(n *yaml.Node, line int) string {
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
 				p := fmt.Sprintf("%s[%d]", path, i)
-				if c.Line == line && best == "" {
+				if c.Line == line && c.Kind != yaml.ScalarNode {
 					best = p
 				}
 				walk(c, p)
