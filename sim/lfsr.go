@@ -20,12 +20,27 @@ func (a *LFSR) Step() {
 }
 
 // Draw advances the LFSR 8 times and returns its low 8 bits: one draw of rule S-13.
+//
+// Eight Galois steps are linear and only the low byte feeds back (the bits above it merely
+// shift down), so they equal a >> 8 XOR a table entry indexed by the low byte.
 func (a *LFSR) Draw() uint8 {
-	for range 8 {
-		a.Step()
-	}
-	return uint8(*a)
+	v := uint32(*a)
+	v = v>>8 ^ step8[v&0xFF]
+	*a = LFSR(v)
+	return uint8(v)
 }
+
+// step8[b] is eight steps applied to the state b (low byte only).
+var step8 = func() (t [256]uint32) {
+	for b := range t {
+		a := LFSR(b)
+		for range 8 {
+			a.Step()
+		}
+		t[b] = uint32(a)
+	}
+	return t
+}()
 
 // Encode forms the input spikes of one step from intensities (rule S-13): one draw per input in
 // ascending order; input j spikes when the draw is below x[j]. The indices of spiking inputs

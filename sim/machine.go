@@ -101,14 +101,9 @@ func (m *Machine) advance() {
 func (ls *layerState) accumulate(l *Layer, src []int) {
 	acc := ls.acc
 	clear(acc)
-	n := l.Size
-	for _, j := range src {
-		addRow(acc, l.W[j*n:j*n+n])
-	}
+	addRows(acc, l.W, src)
 	if l.R != nil {
-		for _, k := range ls.prev {
-			addRow(acc, l.R[k*n:k*n+n])
-		}
+		addRows(acc, l.R, ls.prev)
 	}
 	if h := l.WeightShift; h > 0 {
 		for i := range acc {
@@ -117,8 +112,41 @@ func (ls *layerState) accumulate(l *Layer, src []int) {
 	}
 }
 
-// addRow adds one weight row into the accumulators: the synaptic operation (SOP) at the heart
-// of every event-driven step.
+// addRows adds the weight rows of the listed sources into the accumulators: the synaptic
+// operations (SOPs) at the heart of every event-driven step. Rows go eight (then four) at a
+// time, so each accumulator is loaded and stored once per eight SOPs.
+func addRows(acc []int32, w []int8, src []int) {
+	n := len(acc)
+	k := 0
+	for ; k+8 <= len(src); k += 8 {
+		r0 := w[src[k]*n : src[k]*n+n]
+		r1 := w[src[k+1]*n : src[k+1]*n+n]
+		r2 := w[src[k+2]*n : src[k+2]*n+n]
+		r3 := w[src[k+3]*n : src[k+3]*n+n]
+		r4 := w[src[k+4]*n : src[k+4]*n+n]
+		r5 := w[src[k+5]*n : src[k+5]*n+n]
+		r6 := w[src[k+6]*n : src[k+6]*n+n]
+		r7 := w[src[k+7]*n : src[k+7]*n+n]
+		for i := range acc {
+			acc[i] += int32(r0[i]) + int32(r1[i]) + int32(r2[i]) + int32(r3[i]) +
+				int32(r4[i]) + int32(r5[i]) + int32(r6[i]) + int32(r7[i])
+		}
+	}
+	for ; k+4 <= len(src); k += 4 {
+		r0 := w[src[k]*n : src[k]*n+n]
+		r1 := w[src[k+1]*n : src[k+1]*n+n]
+		r2 := w[src[k+2]*n : src[k+2]*n+n]
+		r3 := w[src[k+3]*n : src[k+3]*n+n]
+		for i := range acc {
+			acc[i] += int32(r0[i]) + int32(r1[i]) + int32(r2[i]) + int32(r3[i])
+		}
+	}
+	for ; k < len(src); k++ {
+		addRow(acc, w[src[k]*n:src[k]*n+n])
+	}
+}
+
+// addRow adds one weight row into the accumulators.
 func addRow(acc []int32, row []int8) {
 	row = row[:len(acc)]
 	i := 0
