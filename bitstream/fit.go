@@ -1,0 +1,190 @@
+package bitstream
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lifkit/lifkit/bitstream/board"
+)
+
+// Plan says where a core's memories go on a device and how full they are, before synthesis.
+type Plan struct {
+	Device        string `json:"device"`
+	Shape         string `json:"shape"`
+	Core          Core   `json:"core"`
+	WeightMemory  string `json:"weight_memory"` // "SPRAM", "block RAM" or "EBR"
+	WeightWords   int    `json:"weight_words"`  // words the layout needs
+	WordBits      int    `json:"word_bits"`     // LANES x 8
+	CapacityWords int    `json:"capacity_words"`
+	WeightBlocks  int    `json:"weight_blocks"` // block RAM primitives the weights take (0 in SPRAM)
+	OtherBlocks   int    `json:"other_blocks"`  // estimate for state, accumulators, event lists, intensities, link FIFOs
+	Blocks        int    `json:"blocks"`        // block RAM primitives on the device
+}
+
+// MisfitError is returned by Fit when a network cannot run on a device. It says which memory
+// overflows and what does fit.
+type MisfitError struct {
+	Board, Part string
+	Shape       string
+	Resource    string // what overflows
+	Need, Have  int    // in the resource's unit
+	Unit        string
+	Largest     string // the largest network of the same form that fits, "" if none
+}
+
+func (e *MisfitError) Error() string {
+	msg := fmt.Sprintf("bitstream: network %s does not fit %s (%s): it needs %d %s of %s, the device has %d",
+		e.Shape, e.Board, e.Part, e.Need, e.Unit, e.Resource, e.Have)
+	if e.Largest != "" {
+		msg += "; the largest network of this form that fits is " + e.Largest
+	} else {
+		msg += "; no network of this form fits"
+	}
+	return msg + "; pick a larger board (lifkit boards) or a smaller network"
+}
+
+// Fit sizes a core for the shape on the board's device and refuses, with a *MisfitError, a
+// shape whose weights or state do not fit its memories. The weight count is exact for the
+// layout of docs/rtl.md; the other block RAM use is an estimate (the report after place and
+// route has the real figure).
+func Fit(b *board.Board, s Shape) (Plan, error) {
+	d := b.DeviceInfo()
+	p, err := plan(d, s)
+	if err != nil {
+		return p, err
+	}
+	if p.WeightWords > p.CapacityWords {
+		return p, misfit(b, d, s, p.WeightMemory+" weight words", p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit words", p.WordBits))
+	}
+	if p.WeightBlocks+p.OtherBlocks > p.Blocks {
+		return p, misfit(b, d, s, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
+	}
+	return p, nil
+}
+
+func blockName(d board.Device) string {
+	if d.Family == board.ECP5 {
+		return "DP16KD"
+	}
+	return "SB_RAM40_4K"
+}
+
+func plan(d board.Device, s Shape) (Plan, error) {
+	if len(s.Layers) == 0 || s.Inputs < 1 {
+		return Plan{}, fmt.Errorf("bitstream: empty network shape")
+	}
+	c := SizeCore(d, s)
+	p := Plan{Device: d.Part, Shape: s.String(), Core: c, WeightWords: WeightWords(s, c.Lanes), WordBits: c.Lanes * 8, Blocks: d.BRAM}
+	switch {
+	case c.WmemSPRAM:
+		p.WeightMemory = "SPRAM"
+		p.CapacityWords = d.SPRAM * d.SPRAMBits / p.WordBits
+	default:
+		if d.Family == board.ECP5 {
+			p.WeightMemory = "EBR"
+		} else {
+			p.WeightMemory = "block RAM"
+		}
+		depth := 1 << c.WmemAW
+		p.WeightBlocks = memBlocks(d, p.WordBits, depth)
+		// Whatever block RAM the rest of the core leaves could hold weights.
+		p.CapacityWords = wordsIn(d, p.WordBits, d.BRAM-otherBlocks(d, s, c))
+	}
+	p.OtherBlocks = otherBlocks(d, s, c)
+	return p, nil
+}
+
+// memBlocks is how many block RAM primitives a width x depth memory takes, as Yosys maps it:
+// iCE40 SB_RAM40_4K as 256 x 16; ECP5 DP16KD as 1024 x 18.
+func memBlocks(d board.Device, width, depth int) int {
+	if width <= 0 || depth <= 0 {
+		return 0
+	}
+	if d.Family == board.ECP5 {
+		return ceilDiv(width, 18) * ceilDiv(depth, 1024)
+	}
+	return ceilDiv(width, 16) * ceilDiv(depth, 256)
+}
+
+func wordsIn(d board.Device, width, blocks int) int {
+	if blocks <= 0 {
+		return 0
+	}
+	if d.Family == board.ECP5 {
+		return blocks / ceilDiv(width, 18) * 1024
+	}
+	return blocks / ceilDiv(width, 16) * 256
+}
+
+// otherBlocks estimates the block RAM of everything but the weights: neuron state (I, V, r
+// and the statistics word), per-lane accumulators, the double-buffered event lists, the
+// intensity RAM and the host link's FIFOs (2 blocks).
+func otherBlocks(d board.Device, s Shape, c Core) int {
+	neurons := 1 << c.NeurAW
+	largest := 1 << c.LayerAW
+	small := func(width, depth int) int { // Yosys keeps memories under 2 Kbit in logic or LUT RAM
+		if width*depth < 2048 {
+			return 0
+		}
+		return memBlocks(d, width, depth)
+	}
+	n := small(2*c.SMax+4, neurons) + small(32, neurons)
+	n += c.Lanes * small(c.AccW, ceilDiv(largest, c.Lanes))
+	n += 2 * small(16, largest)
+	n += small(8, 1<<c.InAW)
+	return n + 2
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// misfit builds the error and searches for the largest network of the same form that fits:
+// the widest hidden layer is shrunk (all other sizes fixed); a single-layer network has its
+// inputs shrunk instead.
+func misfit(b *board.Board, d board.Device, s Shape, res string, need, have int, unit string) error {
+	e := &MisfitError{Board: b.Name, Part: d.Part, Shape: s.String(), Resource: res, Need: need, Have: have, Unit: unit}
+	fits := func(t Shape) bool {
+		p, err := plan(d, t)
+		return err == nil && p.WeightWords <= p.CapacityWords && p.WeightBlocks+p.OtherBlocks <= p.Blocks
+	}
+	try := func(set func(Shape, int) Shape, hi int) {
+		lo := 0 // largest size known to fit
+		for lo < hi {
+			mid := (lo + hi + 1) / 2
+			if fits(set(s, mid)) {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		if lo > 0 {
+			e.Largest = set(s, lo).String()
+		}
+	}
+	if len(s.Layers) > 1 {
+		wide := 0
+		for i := range s.Layers[:len(s.Layers)-1] {
+			if s.Layers[i].Size > s.Layers[wide].Size {
+				wide = i
+			}
+		}
+		try(func(t Shape, n int) Shape {
+			t.Layers = append([]LayerShape(nil), t.Layers...)
+			t.Layers[wide].Size = n
+			return t
+		}, s.Layers[wide].Size)
+	} else {
+		try(func(t Shape, n int) Shape { t.Inputs = n; return t }, s.Inputs)
+	}
+	return e
+}
+
+// Describe is the plan in one line, for the summary.
+func (p Plan) Describe() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %s: %d lanes, %d of %d %d-bit weight words in %s", p.Shape, p.Device, p.Core.Lanes, p.WeightWords, p.CapacityWords, p.WordBits, p.WeightMemory)
+	if p.WeightBlocks > 0 {
+		fmt.Fprintf(&b, " (%d blocks)", p.WeightBlocks)
+	}
+	fmt.Fprintf(&b, ", about %d other blocks of %d", p.OtherBlocks, p.Blocks)
+	return b.String()
+}
