@@ -59,7 +59,7 @@ func checkAgainstSim(t *testing.T, c *hostdrv.Client, n *sim.Network, samples []
 
 func testNets(rng *rand.Rand) []*sim.Network {
 	return []*sim.Network{
-		randomNet(rng, []int{20, 24, 5}, true, true),   // recurrent hidden, readout
+		randomNet(rng, []int{20, 24, 5}, true, true),    // recurrent hidden, readout
 		randomNet(rng, []int{64, 40, 10}, false, false), // lif output, spike_count
 	}
 }

@@ -113,11 +113,11 @@ type FrameReason int
 
 // Reasons a block is dropped, in the order the decoder checks them.
 const (
-	BadCOBS    FrameReason = iota + 1 // a code byte points past the block, or a zero inside
-	TooLong                           // more bytes than the largest frame before a delimiter
-	TooShort                          // fewer than HeaderLen + TrailerLen bytes
-	BadCRC                            // CRC-16 mismatch
-	BadLength                         // length field disagrees with the bytes received
+	BadCOBS   FrameReason = iota + 1 // a code byte points past the block, or a zero inside
+	TooLong                          // more bytes than the largest frame before a delimiter
+	TooShort                         // fewer than HeaderLen + TrailerLen bytes
+	BadCRC                           // CRC-16 mismatch
+	BadLength                        // length field disagrees with the bytes received
 )
 
 var reasonNames = map[FrameReason]string{
