@@ -1,0 +1,30 @@
+package usbtest
+
+import "github.com/lifkit/lifkit/hostdrv/ftdi"
+
+// ICE40Rig is an emulated iCE40 board on an emulated bus.
+type ICE40Rig struct {
+	Bus   *Bus
+	FTDI  *FTDI
+	Board *ICE40
+	Flash *SPIFlash
+}
+
+// NewICEBreaker returns an emulated iCEBreaker: FT2232H (channel A MPSSE
+// to a 16 MiB W25Q128JV flash and the iCE40 UP5K, channel B the UART).
+func NewICEBreaker() *ICE40Rig {
+	fl := NewSPIFlash([3]byte{0xEF, 0x70, 0x18}, 16<<20)
+	b := NewICE40(fl)
+	f := NewFTDI(ftdi.FT2232H, 5, b)
+	f.desc.Product = "iCEBreaker V1.0e"
+	return &ICE40Rig{Bus: NewBus(f), FTDI: f, Board: b, Flash: fl}
+}
+
+// NewUPduino3 returns an emulated UPduino v3: FT232H to a 4 MiB W25Q32 flash.
+func NewUPduino3() *ICE40Rig {
+	fl := NewSPIFlash([3]byte{0xEF, 0x40, 0x16}, 4<<20)
+	b := NewICE40(fl)
+	f := NewFTDI(ftdi.FT232H, 6, b)
+	f.desc.Product = "UPduino v3.0"
+	return &ICE40Rig{Bus: NewBus(f), FTDI: f, Board: b, Flash: fl}
+}

@@ -1,0 +1,395 @@
+package usbtest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/lifkit/lifkit/hostdrv/ftdi"
+	"github.com/lifkit/lifkit/hostdrv/usb"
+)
+
+// FTDI is an emulated FTDI chip.
+type FTDI struct {
+	mu    sync.Mutex
+	chip  ftdi.Chip
+	desc  usb.DeviceDesc
+	chans []*channel
+	// Clock is the time model shared by all channels.
+	Clock Clock
+
+	// UnplugAfter, if > 0, makes the device leave the bus once that many
+	// bytes have been written to it (a cable pulled mid-transfer).
+	UnplugAfter int64
+	// BusyDriver, if set, makes Claim fail as if that kernel driver held
+	// the interface and could not be detached.
+	BusyDriver string
+
+	written   int64
+	unplugged bool
+	opened    bool
+}
+
+var _ Device = (*FTDI)(nil)
+
+type channel struct {
+	claimed  bool
+	mode     uint8
+	mask     uint8
+	latency  int
+	baudVal  uint16
+	baudIdx  uint16
+	data     uint16
+	flow     uint16
+	modem    uint16
+	rx       []byte // chip-to-host FIFO.
+	sendNow  bool
+	mpsse    *mpsseEngine
+	target   Target
+	uartSink func([]byte)
+}
+
+// NewFTDI returns an emulated chip at bus 1, the given address. Targets
+// are wired to the MPSSE pins of each channel (nil for none).
+func NewFTDI(chip ftdi.Chip, address int, targets ...Target) *FTDI {
+	f := &FTDI{chip: chip}
+	speed, mp := usb.SpeedHigh, 512
+	if !chip.HighSpeed {
+		speed, mp = usb.SpeedFull, 64
+	}
+	product := map[string]string{"FT2232H": "Dual RS232-HS", "FT232H": "Single RS232-HS", "FT231X": "FT231X USB UART"}[chip.Name]
+	f.desc = usb.DeviceDesc{Bus: 1, Address: address, Path: []int{address}, VID: chip.VID, PID: chip.PID, Speed: speed,
+		Manufacturer: "FTDI", Product: product, Serial: fmt.Sprintf("EMU%05d", address)}
+	for i := 0; i < chip.Ports; i++ {
+		in, out := ftdi.Endpoints(i)
+		f.desc.Interfaces = append(f.desc.Interfaces, usb.InterfaceDesc{Number: i, Class: 0xFF, SubClass: 0xFF,
+			Endpoints: []usb.EndpointDesc{{Address: in, MaxPacket: mp}, {Address: out, MaxPacket: mp}}})
+		c := &channel{latency: 16}
+		if i < len(targets) {
+			c.target = targets[i]
+		}
+		f.chans = append(f.chans, c)
+	}
+	return f
+}
+
+// SetUART connects channel n's UART: bytes the host writes in UART mode
+// are passed to sink.
+func (f *FTDI) SetUART(n int, sink func([]byte)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.chans[n].uartSink = sink
+}
+
+// Receive queues bytes the board sends to the host on channel n's UART.
+func (f *FTDI) Receive(n int, b []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.chans[n].rx = append(f.chans[n].rx, b...)
+}
+
+// Unplug makes the device leave the bus now.
+func (f *FTDI) Unplug() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.unplugged = true
+}
+
+func (f *FTDI) open() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unplugged {
+		return fmt.Errorf("usbtest: open %s: %w", f.desc.ID(), usb.ErrUnplugged)
+	}
+	f.opened = true
+	return nil
+}
+
+// Desc returns the descriptor.
+func (f *FTDI) Desc() usb.DeviceDesc { return f.desc }
+
+func (f *FTDI) gone(op string) error {
+	return fmt.Errorf("usbtest: %s %s: %w", f.chip.Name, op, usb.ErrUnplugged)
+}
+
+func (f *FTDI) maxPacket() int {
+	if f.chip.HighSpeed {
+		return 512
+	}
+	return 64
+}
+
+// port selects the channel from wIndex's low byte (A=1, B=2, 0 = A).
+func (f *FTDI) port(index uint16) (*channel, error) {
+	p := int(index & 0xFF)
+	if p == 0 {
+		p = 1
+	}
+	if p > len(f.chans) {
+		return nil, fmt.Errorf("usbtest: %s: wIndex port %d does not exist: libusb: pipe error", f.chip.Name, p)
+	}
+	return f.chans[p-1], nil
+}
+
+// Control handles the FTDI vendor requests.
+func (f *FTDI) Control(ctx context.Context, rType, req uint8, value, index uint16, data []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unplugged {
+		return 0, f.gone("control")
+	}
+	c, err := f.port(index)
+	if err != nil {
+		return 0, err
+	}
+	stall := fmt.Errorf("usbtest: %s: request 0x%02x/0x%02x: libusb: pipe error", f.chip.Name, rType, req)
+	in := rType == 0xC0
+	if rType != 0x40 && rType != 0xC0 {
+		return 0, stall
+	}
+	switch {
+	case !in && req == 0x00:
+		switch value {
+		case 0:
+			c.rx, c.sendNow = nil, false
+			if c.mpsse != nil {
+				c.mpsse.pend = nil
+			}
+		case 1:
+			if c.mpsse != nil {
+				c.mpsse.pend = nil
+			}
+		case 2:
+			c.rx, c.sendNow = nil, false
+		default:
+			return 0, stall
+		}
+	case !in && req == 0x01:
+		mask := value >> 8
+		c.modem = c.modem&^mask | value&mask&0xFF
+	case !in && req == 0x02:
+		c.flow = index >> 8
+	case !in && req == 0x03:
+		c.baudVal, c.baudIdx = value, index
+	case !in && req == 0x04:
+		c.data = value
+	case in && req == 0x05:
+		st := f.status()
+		return copy(data, st[:]), nil
+	case !in && req == 0x09:
+		if value < 1 || value > 255 {
+			return 0, stall
+		}
+		c.latency = int(value)
+	case in && req == 0x0A:
+		if len(data) < 1 {
+			return 0, stall
+		}
+		data[0] = byte(c.latency)
+		return 1, nil
+	case !in && req == 0x0B:
+		mode := uint8(value >> 8)
+		if mode == ftdi.ModeMPSSE && !f.chip.MPSSE {
+			return 0, stall
+		}
+		c.mode, c.mask = mode, uint8(value)
+		if mode == ftdi.ModeMPSSE {
+			cc := c
+			c.mpsse = newMPSSE(c.target, &f.Clock, func(b ...byte) { cc.rx = append(cc.rx, b...) }, func() { cc.sendNow = true })
+		} else {
+			c.mpsse = nil
+		}
+	case in && req == 0x0C:
+		if len(data) < 1 {
+			return 0, stall
+		}
+		v := uint8(0xFF)
+		if c.target != nil {
+			v = c.target.Inputs()
+		}
+		data[0] = v
+		return 1, nil
+	default:
+		return 0, stall
+	}
+	return 0, nil
+}
+
+// status returns the two status bytes: modem status (bit 0 full speed,
+// bit 1 high speed) and line status (THRE, TEMT).
+func (f *FTDI) status() [2]byte {
+	if f.chip.HighSpeed {
+		return [2]byte{0x32, 0x60}
+	}
+	return [2]byte{0x31, 0x60}
+}
+
+// Claim claims an interface.
+func (f *FTDI) Claim(intf int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unplugged {
+		return f.gone("claim")
+	}
+	if intf < 0 || intf >= len(f.chans) {
+		return fmt.Errorf("usbtest: %s: interface %d does not exist", f.chip.Name, intf)
+	}
+	if f.BusyDriver != "" {
+		return &usb.BusyError{Dev: f.desc, Interface: intf, Driver: f.BusyDriver, Err: fmt.Errorf("libusb: device or resource busy [code -6]")}
+	}
+	f.chans[intf].claimed = true
+	return nil
+}
+
+// Release releases an interface.
+func (f *FTDI) Release(intf int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if intf >= 0 && intf < len(f.chans) {
+		f.chans[intf].claimed = false
+	}
+	return nil
+}
+
+func (f *FTDI) chanFor(ep uint8, in bool) (*channel, error) {
+	n := int(ep&0x0F-1) / 2
+	if in {
+		n = int(ep&0x0F-1) / 2
+	}
+	if n < 0 || n >= len(f.chans) {
+		return nil, fmt.Errorf("usbtest: %s: endpoint 0x%02x does not exist", f.chip.Name, ep)
+	}
+	c := f.chans[n]
+	if !c.claimed {
+		return nil, fmt.Errorf("usbtest: %s: endpoint 0x%02x: interface %d not claimed", f.chip.Name, ep, n)
+	}
+	return c, nil
+}
+
+func (f *FTDI) transferCost(n int) {
+	if f.chip.HighSpeed {
+		f.Clock.Now += TransferOverheadHS + ByteTimeHS*durationOf(n)
+	} else {
+		f.Clock.Now += TransferOverheadFS + ByteTimeFS*durationOf(n)
+	}
+}
+
+// WriteBulk feeds the channel: MPSSE commands, or UART bytes.
+func (f *FTDI) WriteBulk(ctx context.Context, ep uint8, buf []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unplugged {
+		return 0, f.gone("write")
+	}
+	if ep&0x80 != 0 {
+		return 0, fmt.Errorf("usbtest: write to IN endpoint 0x%02x", ep)
+	}
+	c, err := f.chanFor(ep, false)
+	if err != nil {
+		return 0, err
+	}
+	n := len(buf)
+	if f.UnplugAfter > 0 && f.written+int64(n) >= f.UnplugAfter {
+		n = int(f.UnplugAfter - f.written)
+		f.unplugged = true
+	}
+	f.written += int64(n)
+	f.Clock.OutTransfers++
+	f.Clock.OutBytes += int64(n)
+	f.transferCost(n)
+	switch {
+	case c.mpsse != nil:
+		c.mpsse.feed(buf[:n])
+	case c.mode == ftdi.ModeReset && c.uartSink != nil:
+		c.uartSink(append([]byte(nil), buf[:n]...))
+	}
+	if f.unplugged {
+		return n, f.gone("write")
+	}
+	if len(c.rx) > f.chip.TxBuffer {
+		return n, fmt.Errorf("usbtest: %s: %d reply bytes exceed the chip's %d-byte FIFO: the chip stalls until the host reads: %w",
+			f.chip.Name, len(c.rx), f.chip.TxBuffer, usb.ErrTimeout)
+	}
+	return n, nil
+}
+
+// ReadBulk returns one IN transfer: whole packets, each starting with the
+// two status bytes; a short packet (held back until the latency timer
+// expires unless 0x87 was seen) ends the transfer.
+func (f *FTDI) ReadBulk(ctx context.Context, ep uint8, buf []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unplugged {
+		return 0, f.gone("read")
+	}
+	if ep&0x80 == 0 {
+		return 0, fmt.Errorf("usbtest: read from OUT endpoint 0x%02x", ep)
+	}
+	c, err := f.chanFor(ep, true)
+	if err != nil {
+		return 0, err
+	}
+	mp := f.maxPacket()
+	if len(buf) < mp {
+		return 0, fmt.Errorf("usbtest: read buffer of %d bytes is smaller than the %d-byte packet: libusb: overflow [code -8]", len(buf), mp)
+	}
+	st := f.status()
+	n := 0
+	for n+mp <= len(buf) {
+		k := len(c.rx)
+		if k > mp-2 {
+			k = mp - 2
+		}
+		if k < mp-2 && !c.sendNow {
+			// Short packet: the chip waits for its latency timer.
+			f.Clock.Now += durationMS(c.latency)
+			f.Clock.LatencyWaits++
+		}
+		buf[n], buf[n+1] = st[0], st[1]
+		copy(buf[n+2:], c.rx[:k])
+		c.rx = c.rx[k:]
+		n += 2 + k
+		if len(c.rx) == 0 {
+			c.sendNow = false
+		}
+		if k < mp-2 {
+			break
+		}
+	}
+	f.Clock.InTransfers++
+	f.Clock.InBytes += int64(n)
+	f.transferCost(n)
+	return n, nil
+}
+
+// Close closes the device handle.
+func (f *FTDI) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opened = false
+	for _, c := range f.chans {
+		c.claimed = false
+	}
+	return nil
+}
+
+// Baud returns the SET_BAUDRATE wValue and wIndex last set on channel n.
+func (f *FTDI) Baud(n int) (value, index uint16) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.chans[n].baudVal, f.chans[n].baudIdx
+}
+
+// Latency returns channel n's latency timer.
+func (f *FTDI) Latency(n int) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.chans[n].latency
+}
+
+// Mode returns channel n's bit mode.
+func (f *FTDI) Mode(n int) uint8 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.chans[n].mode
+}
