@@ -42,7 +42,7 @@ type fileInput struct {
 	Format  *string      `yaml:"format"`
 	Version *int         `yaml:"version"`
 	Inputs  *int         `yaml:"inputs"`
-	Steps   *int         `yaml:"steps"`
+	Steps   *int         `yaml:"steps,omitempty"`
 	Samples []fileSample `yaml:"samples"`
 }
 
