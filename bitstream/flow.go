@@ -1,0 +1,454 @@
+package bitstream
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lifkit/lifkit/bitstream/board"
+	"github.com/lifkit/lifkit/bitstream/toolchain"
+	"github.com/lifkit/lifkit/internal/atomicfile"
+)
+
+// flowVersion is part of every cache key: bump it when the flow's commands change.
+const flowVersion = "lifkit-bitstream-flow-1"
+
+// Design is the RTL a build puts on the board: its Verilog files and its top module, which
+// must have the ports clk_i, rst_i (synchronous, active high), uart_rx_i, uart_tx_o and
+// led_o[LEDS-1:0].
+type Design struct {
+	Name        string
+	Files       []string          // Verilog sources
+	Top         string            // module the wrapper instantiates
+	Params      map[string]string // fixed parameter overrides, as Verilog literals
+	ClockParam  string            // parameter that receives the core clock in Hz ("" = none)
+	LEDsParam   string            // parameter that receives the LED count ("" = none)
+	CoreParams  bool              // pass the sized lif_core parameters (Core.Params)
+	Placeholder bool              // the stand-in top: the report says so
+}
+
+// Runner runs one tool in dir and copies its output to log. The flow's only seam to the
+// outside: tests use a fake from bitstreamtest.
+type Runner interface {
+	Run(ctx context.Context, dir string, log io.Writer, path string, args ...string) error
+}
+
+// ExecRunner runs tools as processes.
+type ExecRunner struct{}
+
+// Run implements Runner.
+func (ExecRunner) Run(ctx context.Context, dir string, log io.Writer, path string, args ...string) error {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = log, log
+	return cmd.Run()
+}
+
+// Event is a progress report: stage Index of Total starts (Done false) or ends.
+type Event struct {
+	Stage        string
+	Index, Total int
+	Done         bool
+	Elapsed      time.Duration
+}
+
+// Options is one build.
+type Options struct {
+	Board  *board.Board
+	Design Design
+	Shape  *Shape  // network or core configuration to size the core for; nil = no core sizing
+	MHz    float64 // target core clock; 0 = the family default (iCE40 50 MHz, ECP5 100 MHz)
+	Seed   int     // nextpnr placement seed
+	OutDir string  // where FILE.{bin,bit}, FILE.report.json and FILE.summary.txt go
+	Name   string  // FILE; default the board name
+	// CacheDir holds finished builds by input hash; "" = no cache.
+	CacheDir string
+	Tools    toolchain.Finder
+	Runner   Runner      // default ExecRunner
+	Progress func(Event) // may be nil
+}
+
+// DefaultMHz is the clock target per family when none is given (issue 6: UP5K core with host
+// link at least 50 MHz, ECP5 at least 100 MHz).
+func DefaultMHz(f board.Family) float64 {
+	if f == board.ECP5 {
+		return 100
+	}
+	return 50
+}
+
+// ToolError is a tool that ran and failed; Log is the tail of its output.
+type ToolError struct {
+	Tool    toolchain.Tool
+	LogPath string
+	Tail    string
+	Err     error
+}
+
+func (e *ToolError) Error() string {
+	return fmt.Sprintf("bitstream: %s failed (%v); full log %s; last lines:\n%s", e.Tool, e.Err, e.LogPath, e.Tail)
+}
+
+func (e *ToolError) Unwrap() error { return e.Err }
+
+// Build runs the whole flow and returns the report. The bitstream, FILE.report.json and
+// FILE.summary.txt are written atomically to OutDir; when timing fails they are still written
+// and the error is a *TimingError.
+func Build(ctx context.Context, o Options) (*Report, error) {
+	if o.Board == nil {
+		return nil, errors.New("bitstream: no board given")
+	}
+	b := o.Board
+	dev := b.DeviceInfo()
+	if o.Runner == nil {
+		o.Runner = ExecRunner{}
+	}
+	if o.Name == "" {
+		o.Name = b.Name
+	}
+	if o.MHz == 0 {
+		o.MHz = DefaultMHz(b.Family)
+	}
+	if o.OutDir == "" {
+		return nil, errors.New("bitstream: no output directory given")
+	}
+	rep := &Report{Board: b.Name, Part: dev.Part, Package: b.Package, Design: o.Design.Name, Placeholder: o.Design.Placeholder, Seed: o.Seed, Started: time.Now().UTC()}
+	const total = 6
+	stage := 0
+	var stageStart time.Time
+	begin := func(name string) {
+		stage++
+		stageStart = time.Now()
+		if o.Progress != nil {
+			o.Progress(Event{Stage: name, Index: stage, Total: total})
+		}
+	}
+	end := func(name string) {
+		el := time.Since(stageStart)
+		rep.Stages = append(rep.Stages, StageTime{Stage: name, Seconds: el.Seconds()})
+		if o.Progress != nil {
+			o.Progress(Event{Stage: name, Index: stage, Total: total, Done: true, Elapsed: el})
+		}
+	}
+
+	// 1. Plan: fit check before any tool runs, clock, tools.
+	begin("plan")
+	params := map[string]string{}
+	for k, v := range o.Design.Params {
+		params[k] = v
+	}
+	if o.Shape != nil {
+		p, err := Fit(b, *o.Shape)
+		if err != nil {
+			return nil, err
+		}
+		rep.Plan = &p
+		if o.Design.CoreParams {
+			for k, v := range p.Core.Params() {
+				params[k] = strconv.Itoa(v)
+			}
+		}
+	}
+	clk, err := PlanClock(b, o.MHz)
+	if err != nil {
+		return nil, err
+	}
+	rep.Clock = clk
+	if o.Design.ClockParam != "" {
+		params[o.Design.ClockParam] = strconv.Itoa(int(clk.CoreMHz * 1e6))
+	}
+	if o.Design.LEDsParam != "" {
+		params[o.Design.LEDsParam] = strconv.Itoa(max(1, len(b.LEDs)))
+	}
+	synthTool, pnrTool, packTool := toolchain.Yosys, toolchain.NextpnrICE40, toolchain.Icepack
+	if b.Family == board.ECP5 {
+		pnrTool, packTool = toolchain.NextpnrECP5, toolchain.Ecppack
+	}
+	tools, err := o.Tools.FindAll(synthTool, pnrTool, packTool)
+	if err != nil {
+		return nil, fmt.Errorf("bitstream: %s needs %s, %s and %s: %w", b.Name, synthTool, pnrTool, packTool, err)
+	}
+	for _, t := range []toolchain.Tool{synthTool, pnrTool, packTool} {
+		r := tools[t]
+		v, err := toolchain.Version(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		rep.Tools = append(rep.Tools, ToolVersion{Tool: t, Path: r.Path, Source: r.Source, Version: v})
+	}
+	end("plan")
+
+	// 2. Generate: sources, wrapper, constraints; hash the inputs.
+	begin("generate")
+	wrapper := Wrapper(b, clk, o.Design.Top, params)
+	cons := Constraints(b)
+	consName := "board.pcf"
+	if b.Family == board.ECP5 {
+		consName = "board.lpf"
+	}
+	sources := map[string][]byte{}
+	var srcNames []string
+	for _, f := range o.Design.Files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("bitstream: design source: %w", err)
+		}
+		name := filepath.Base(f)
+		if _, dup := sources[name]; dup {
+			return nil, fmt.Errorf("bitstream: two design sources are named %s", name)
+		}
+		sources[name] = data
+		srcNames = append(srcNames, name)
+	}
+	sort.Strings(srcNames)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", flowVersion)
+	bj, _ := json.Marshal(b)
+	h.Write(bj)
+	for _, n := range srcNames {
+		fmt.Fprintf(h, "\x00src %s %d\x00", n, len(sources[n]))
+		h.Write(sources[n])
+	}
+	fmt.Fprintf(h, "\x00wrapper\x00%s\x00cons\x00%s\x00mhz %g seed %d\x00", wrapper, cons, clk.CoreMHz, o.Seed)
+	for _, t := range rep.Tools {
+		fmt.Fprintf(h, "tool %s %s\x00", t.Tool, t.Version)
+	}
+	rep.InputHash = hex.EncodeToString(h.Sum(nil))
+	ext := ".bin"
+	if b.Family == board.ECP5 {
+		ext = ".bit"
+	}
+	outBit := filepath.Join(o.OutDir, o.Name+ext)
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	if o.CacheDir != "" {
+		if cached, ok := loadCache(o.CacheDir, rep.InputHash, ext); ok {
+			end("generate")
+			cached.Cached = true
+			cached.Bitstream = outBit
+			cached.Started = rep.Started
+			if err := writeOutputs(o, cached, outBit, cached.bits); err != nil {
+				return nil, err
+			}
+			if o.Progress != nil {
+				o.Progress(Event{Stage: "cached", Index: total, Total: total, Done: true})
+			}
+			return &cached.Report, checkTiming(cached.Fmax)
+		}
+	}
+	work := filepath.Join(o.OutDir, o.Name+".work")
+	if err := os.RemoveAll(work); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(work, "src"), 0o755); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	for _, n := range srcNames {
+		if err := os.WriteFile(filepath.Join(work, "src", n), sources[n], 0o644); err != nil {
+			return nil, fmt.Errorf("bitstream: %w", err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(work, WrapperTop+".v"), []byte(wrapper), 0o644); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(work, consName), []byte(cons), 0o644); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	var ys strings.Builder
+	ys.WriteString("# generated by lifkit build\n")
+	for _, n := range srcNames {
+		fmt.Fprintf(&ys, "read_verilog -defer src/%s\n", n)
+	}
+	fmt.Fprintf(&ys, "read_verilog -defer %s.v\n", WrapperTop)
+	if b.Family == board.ICE40 {
+		dsp := ""
+		if dev.DSP > 0 {
+			dsp = " -dsp"
+		}
+		fmt.Fprintf(&ys, "synth_ice40 -top %s%s -json design.json\n", WrapperTop, dsp)
+	} else {
+		fmt.Fprintf(&ys, "synth_ecp5 -top %s -json design.json\n", WrapperTop)
+	}
+	if err := os.WriteFile(filepath.Join(work, "synth.ys"), []byte(ys.String()), 0o644); err != nil {
+		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	end("generate")
+
+	run := func(name string, t toolchain.Tool, args ...string) error {
+		begin(name)
+		logPath := filepath.Join(work, name+".log")
+		lf, err := os.Create(logPath)
+		if err != nil {
+			return fmt.Errorf("bitstream: %w", err)
+		}
+		err = o.Runner.Run(ctx, work, lf, tools[t].Path, args...)
+		lf.Close()
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("bitstream: %s: %w", t, ctx.Err())
+			}
+			return &ToolError{Tool: t, LogPath: logPath, Tail: tail(logPath, 15), Err: err}
+		}
+		end(name)
+		return nil
+	}
+
+	// 3-5. Synthesis, place and route, packing; all paths relative to work (YoWASP tools
+	// see the working directory).
+	if err := run("synth", synthTool, "-q", "-l", "synth.yosys.log", "-s", "synth.ys"); err != nil {
+		return nil, err
+	}
+	seed := strconv.Itoa(o.Seed)
+	freq := strconv.FormatFloat(clk.CoreMHz, 'f', 4, 64)
+	packed := "design" + ext
+	if b.Family == board.ICE40 {
+		err = run("pnr", pnrTool, "--"+b.Device, "--package", b.Package, "--pcf", consName, "--freq", freq,
+			"--json", "design.json", "--asc", "design.asc", "--report", "pnr.json", "--seed", seed, "--timing-allow-fail")
+		if err == nil {
+			err = run("pack", packTool, "design.asc", packed)
+		}
+	} else {
+		err = run("pnr", pnrTool, "--"+b.Device, "--package", b.Package, "--lpf", consName, "--freq", freq,
+			"--json", "design.json", "--textcfg", "design.config", "--report", "pnr.json", "--seed", seed, "--timing-allow-fail")
+		if err == nil {
+			err = run("pack", packTool, "design.config", packed)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	// 6. Check: preamble, timing; write outputs and cache.
+	begin("check")
+	bits, err := os.ReadFile(filepath.Join(work, packed))
+	if err != nil {
+		return nil, fmt.Errorf("bitstream: %s wrote no %s: %w", packTool, packed, err)
+	}
+	if rep.Preamble, err = CheckPreamble(b.Family, bits); err != nil {
+		return nil, err
+	}
+	npr, err := readNextpnrReport(filepath.Join(work, "pnr.json"))
+	if err != nil {
+		return nil, err
+	}
+	rep.Utilization, rep.Fmax = npr.Utilization, npr.Fmax
+	rep.Summary = summarize(npr.Utilization)
+	timingErr := checkTiming(npr.Fmax)
+	rep.TimingMet = timingErr == nil
+	if rep.Plan != nil && o.Design.CoreParams {
+		worst := 0.0
+		for _, c := range npr.Fmax {
+			if worst == 0 || c.Achieved < worst {
+				worst = c.Achieved
+			}
+		}
+		rep.PeakSOPs = float64(rep.Plan.Core.Lanes) * worst * 1e6
+	}
+	sum := sha256.Sum256(bits)
+	rep.SHA256, rep.Bytes, rep.Bitstream = hex.EncodeToString(sum[:]), int64(len(bits)), outBit
+	end("check")
+	c := &cacheEntry{Report: *rep, bits: bits}
+	if err := writeOutputs(o, c, outBit, bits); err != nil {
+		return nil, err
+	}
+	if o.CacheDir != "" {
+		if err := storeCache(o.CacheDir, c, ext); err != nil {
+			return nil, err
+		}
+	}
+	return rep, timingErr
+}
+
+type cacheEntry struct {
+	Report
+	bits []byte
+}
+
+func writeOutputs(o Options, c *cacheEntry, outBit string, bits []byte) error {
+	if err := atomicfile.WriteBytes(outBit, bits, 0o644); err != nil {
+		return fmt.Errorf("bitstream: write bitstream: %w", err)
+	}
+	js, err := json.MarshalIndent(&c.Report, "", "  ")
+	if err != nil {
+		return fmt.Errorf("bitstream: %w", err)
+	}
+	base := strings.TrimSuffix(outBit, filepath.Ext(outBit))
+	if err := atomicfile.WriteBytes(base+".report.json", append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("bitstream: write report: %w", err)
+	}
+	if err := atomicfile.WriteBytes(base+".summary.txt", []byte(c.Report.Text()), 0o644); err != nil {
+		return fmt.Errorf("bitstream: write summary: %w", err)
+	}
+	return nil
+}
+
+func loadCache(dir, key, ext string) (*cacheEntry, bool) {
+	d := filepath.Join(dir, key)
+	js, err := os.ReadFile(filepath.Join(d, "report.json"))
+	if err != nil {
+		return nil, false
+	}
+	bits, err := os.ReadFile(filepath.Join(d, "bitstream"+ext))
+	if err != nil {
+		return nil, false
+	}
+	var c cacheEntry
+	if json.Unmarshal(js, &c.Report) != nil || c.InputHash != key {
+		return nil, false
+	}
+	sum := sha256.Sum256(bits)
+	if hex.EncodeToString(sum[:]) != c.SHA256 {
+		return nil, false // a damaged entry is rebuilt, never used
+	}
+	c.bits = bits
+	return &c, true
+}
+
+func storeCache(dir string, c *cacheEntry, ext string) error {
+	d := filepath.Join(dir, c.InputHash)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return fmt.Errorf("bitstream: cache: %w", err)
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(d, "bitstream"+ext), c.bits, 0o644); err != nil {
+		return fmt.Errorf("bitstream: cache: %w", err)
+	}
+	js, _ := json.MarshalIndent(&c.Report, "", "  ")
+	// The report goes last: an entry without it is ignored.
+	if err := atomicfile.WriteBytes(filepath.Join(d, "report.json"), js, 0o644); err != nil {
+		return fmt.Errorf("bitstream: cache: %w", err)
+	}
+	return nil
+}
+
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// DefaultCacheDir is $XDG_CACHE_HOME/lifkit/bitstreams (or the OS equivalent).
+func DefaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "lifkit", "bitstreams")
+}
