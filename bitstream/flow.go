@@ -75,8 +75,10 @@ type Options struct {
 	// CacheDir holds finished builds by input hash; "" = no cache.
 	CacheDir string
 	Tools    toolchain.Finder
-	Runner   Runner      // default ExecRunner
-	Progress func(Event) // may be nil
+	Runner   Runner // default ExecRunner
+	// ToolVersion reports a tool's version; default toolchain.Version.
+	ToolVersion func(context.Context, toolchain.Resolved) (string, error)
+	Progress    func(Event) // may be nil
 }
 
 // DefaultMHz is the clock target per family when none is given (issue 6: UP5K core with host
@@ -116,6 +118,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	}
 	if o.Name == "" {
 		o.Name = b.Name
+	}
+	if o.ToolVersion == nil {
+		o.ToolVersion = toolchain.Version
 	}
 	if o.MHz == 0 {
 		o.MHz = DefaultMHz(b.Family)
@@ -181,7 +186,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	}
 	for _, t := range []toolchain.Tool{synthTool, pnrTool, packTool} {
 		r := tools[t]
-		v, err := toolchain.Version(ctx, r)
+		v, err := o.ToolVersion(ctx, r)
 		if err != nil {
 			return nil, err
 		}

