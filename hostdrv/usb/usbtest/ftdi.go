@@ -393,3 +393,19 @@ func (f *FTDI) Mode(n int) uint8 {
 	defer f.mu.Unlock()
 	return f.chans[n].mode
 }
+
+// Replug models the cable being plugged back in: the chip comes back in
+// its power-on state, and a bus-powered board behind it (a Target with a
+// PowerCycle method) is power-cycled.
+func (f *FTDI) Replug() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.unplugged, f.UnplugAfter, f.written, f.opened = false, 0, 0, false
+	for _, c := range f.chans {
+		t, sink := c.target, c.uartSink
+		*c = channel{latency: 16, target: t, uartSink: sink}
+		if pc, ok := t.(interface{ PowerCycle() }); ok {
+			pc.PowerCycle()
+		}
+	}
+}

@@ -40,6 +40,17 @@ func NewICE40(flash *SPIFlash) *ICE40 {
 	return &ICE40{Flash: flash, cs: true, creset: true, miso: true}
 }
 
+// PowerCycle models the board losing and regaining power: the flash keeps
+// its contents but forgets its volatile state, every line is released,
+// and the FPGA boots from the flash.
+func (b *ICE40) PowerCycle() {
+	if fl := b.Flash; fl != nil {
+		fl.selected, fl.wel, fl.busy, fl.powerDown, fl.cmd, fl.bitn = false, false, 0, false, nil, 0
+	}
+	b.cs, b.creset, b.slave, b.Configured, b.BootedFrom, b.miso = true, true, false, false, "", true
+	b.bootFromFlash()
+}
+
 // Drive follows CS and CRESET.
 func (b *ICE40) Drive(levels uint8) {
 	cs := levels&0x10 != 0
