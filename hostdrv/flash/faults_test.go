@@ -118,7 +118,19 @@ func TestOpenFaults(t *testing.T) {
 // flash; the run fails, and a second run after replugging completes.
 func TestInterruptedThenCompleted(t *testing.T) {
 	img := bitstream(t)
-	for _, cut := range []int64{100, 3_000, 60_000, 150_000, 215_000} {
+	// Measure a clean run's traffic, then cut at points through it:
+	// set-up, erase, early and late writes, verify.
+	clean := usbtest.NewICEBreaker()
+	f, err := open(t, clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Program(ctx(t), img, flash.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	total := clean.FTDI.Clock.OutBytes
+	for _, frac := range []float64{0.0005, 0.01, 0.3, 0.7, 0.97} {
+		cut := int64(frac * float64(total))
 		rig := usbtest.NewICEBreaker()
 		// The flash held an older image.
 		for i := range rig.Flash.Mem[:len(img)] {

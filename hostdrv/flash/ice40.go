@@ -331,15 +331,23 @@ func (f *ICE40) Verify(ctx context.Context, img []byte, progress Progress) error
 		if a+n > len(img) {
 			n = len(img) - a
 		}
-		in := make([]byte, 4+n)
-		out := append(addr24(0x03, a), make([]byte, n)...)
-		if err := f.cmd(ctx, out, in); err != nil {
+		got := make([]byte, n)
+		err := f.pins(ctx, true, true)
+		if err == nil {
+			err = f.m.Shift(ctx, spiWrite, addr24(0x03, a), nil)
+		}
+		if err == nil { // read only: MOSI idles, nothing but the header goes out.
+			err = f.m.Shift(ctx, ftdi.FlagReadTDO, nil, got)
+		}
+		if err == nil {
+			err = f.pins(ctx, false, true)
+		}
+		if err == nil {
+			err = f.m.Flush(ctx)
+		}
+		if err != nil {
 			return fmt.Errorf("flash: verify 0x%06x: %w", a, err)
 		}
-		if err := f.m.Flush(ctx); err != nil {
-			return fmt.Errorf("flash: verify 0x%06x: %w", a, err)
-		}
-		got := in[4:]
 		if !bytes.Equal(got, img[a:a+n]) {
 			ve := &VerifyError{Addr: -1}
 			for i := range got {
