@@ -1,0 +1,740 @@
+`default_nettype none
+// lif_core: the event-driven LIF network engine of docs/rtl.md. One datapath runs the layers of
+// a network in order (rule S-12); per-layer parameters are read at run time from the parameter
+// memory, so one bitstream serves every network within the compile-time maxima.
+//
+// Per step: input pass (events or LFSR encoder, S-13/S-14), then per layer: parameter load,
+// synaptic pass (S-8: every event streams ceil(N/LANES) weight words through LANES exact
+// accumulators), neuron pass (S-9..S-11: lif_neuron, one neuron per clock, which also clears the
+// accumulators and writes the layer's spike list). Memories are not reset; run_clear_i zeroes
+// what a sample needs (S-6).
+module lif_core #(
+    parameter integer LANES      = 8,  // lanes (weights per word, neurons per synaptic clock): 1,2,4,8,16
+    parameter integer SMAX       = 16, // largest state width S, 8..24
+    parameter integer ACC_W      = 24, // accumulator width, 8..32
+    parameter integer LAYERS_MAX = 4,  // largest layer count, 1..16
+    parameter integer NEUR_AW    = 9,  // log2 neuron state depth (sum of layer sizes), 1..16
+    parameter integer LAYER_AW   = 8,  // log2 largest layer size, log2(LANES)+1..NEUR_AW
+    parameter integer IN_AW      = 10, // log2 largest input count, 1..16
+    parameter integer WMEM_AW    = 14, // log2 weight memory depth in words, 1..20
+    parameter integer WMEM_SPRAM = 0,  // 1: weights in 4 x SB_SPRAM256KA (LANES=8, WMEM_AW=14)
+    parameter         WMEM_INIT  = ""  // $readmemh file for generic weight RAM, "" = none
+) (
+    input  wire        clk_i,
+    input  wire        rst_i,
+    // host memory port
+    input  wire        host_req_i,
+    input  wire        host_we_i,
+    input  wire [23:0] host_addr_i,
+    input  wire [31:0] host_wdata_i,
+    output wire        host_gnt_o,
+    output reg         host_rvalid_o,
+    output reg  [31:0] host_rdata_o,
+    // run control
+    input  wire        run_start_i,
+    input  wire [31:0] run_steps_i,
+    input  wire        run_mode_i,
+    input  wire        run_clear_i,
+    output wire        busy_o,
+    output reg         step_done_o,
+    output reg         done_o,
+    // input events
+    input  wire        ev_valid_i,
+    output wire        ev_ready_o,
+    input  wire        ev_eos_i,
+    input  wire [15:0] ev_index_i,
+    // per-neuron updates
+    output reg         upd_valid_o,
+    output reg  [3:0]  upd_layer_o,
+    output reg  [15:0] upd_index_o,
+    output reg  [31:0] upd_i_o,
+    output reg  [31:0] upd_v_o,
+    output reg         upd_spike_o,
+    output reg  [3:0]  upd_refr_o
+);
+    // ---------------------------------------------------------------- derived sizes
+    localparam integer LSH    = $clog2(LANES);            // log2 lanes
+    localparam integer LB     = (LSH > 0) ? LSH : 1;      // lane index width
+    localparam integer WW     = 8 * LANES;                // weight word width
+    localparam integer CHUNKS = (WW + 31) / 32;           // 32-bit host slices per word
+    localparam integer CSH    = $clog2(CHUNKS);
+    localparam integer AA     = LAYER_AW - LSH;           // accumulator address width
+    localparam integer LYW    = (LAYERS_MAX > 1) ? $clog2(LAYERS_MAX) : 1;
+    localparam integer PAW    = LYW + 3;                  // parameter memory address width
+    localparam integer SZW    = LAYER_AW + 1;             // width of a layer size / count
+    localparam integer INW    = IN_AW + 1;                // width of an input count
+    localparam integer FKW    = ((INW > SZW) ? INW : SZW) + 1; // event list position / count
+
+    // Illegal parameter combinations stop elaboration (instantiating a module that does not exist).
+    generate
+        if (LANES != 1 && LANES != 2 && LANES != 4 && LANES != 8 && LANES != 16) begin : g_bad_lanes
+            lif_core_bad_LANES u_error ();
+        end
+        if (SMAX < 8 || SMAX > 24) begin : g_bad_smax
+            lif_core_bad_SMAX u_error ();
+        end
+        if (ACC_W < 8 || ACC_W > 32) begin : g_bad_acc
+            lif_core_bad_ACC_W u_error ();
+        end
+        if (AA < 1 || LAYER_AW > NEUR_AW || LAYER_AW > 16 || NEUR_AW > 16) begin : g_bad_aw
+            lif_core_bad_LAYER_AW u_error ();
+        end
+        if (LAYERS_MAX < 1 || LAYERS_MAX > 16) begin : g_bad_layers
+            lif_core_bad_LAYERS_MAX u_error ();
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- FSM
+    localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_IN_EV = 4'd2, S_IN_ENC = 4'd3,
+                     S_LOAD = 4'd4, S_SYN = 4'd5, S_NEU = 4'd6, S_NEU_DRAIN = 4'd7,
+                     S_STEP_END = 4'd8;
+    reg [3:0] state_q;
+    assign busy_o = (state_q != S_IDLE);
+    assign host_gnt_o = host_req_i & ~busy_o;
+    wire host_go = host_req_i & ~busy_o;
+    wire [3:0] h_region = host_addr_i[23:20];
+    wire host_wr = host_go & host_we_i;
+    wire host_rd = host_go & ~host_we_i;
+
+    // global registers
+    reg [LYW:0]   num_layers_q;
+    reg [INW-1:0] num_inputs_q;
+    reg [31:0]    seed_q;
+    reg [31:0]    step_q;      // steps since the last clear
+    reg [31:0]    steps_left_q;
+    reg           mode_q;      // 1: intensity
+    reg           first_q;     // first step since clear
+    reg [LYW-1:0] layer_q;     // current layer
+    wire          par = step_q[0];
+
+    // ---------------------------------------------------------------- parameter memory
+    reg  [PAW-1:0] prm_raddr;
+    wire [31:0]    prm_rdata;
+    lif_ram_sdp #(.DW(32), .AW(PAW)) u_prm (
+        .clk_i(clk_i), .we_i(host_wr && h_region == 4'd1),
+        .waddr_i({host_addr_i[LYW+3:4], host_addr_i[2:0]}), .wdata_i(host_wdata_i),
+        .raddr_i(prm_raddr), .rdata_o(prm_rdata)
+    );
+
+    // layer working registers (loaded in S_LOAD)
+    reg              c_readout, c_rec, c_sub;
+    reg [3:0]        c_refr;
+    reg [4:0]        c_sbits, c_shift;
+    reg [2:0]        c_wsh;       // 8 - weight bits
+    reg [SZW-1:0]    c_size;
+    reg [11:0]       c_leak_i, c_leak_v;
+    reg [SMAX-1:0]   c_thr;
+    reg [WMEM_AW-1:0] c_wbase, c_rbase;
+    reg [4:0]        c_rowsh;
+    reg [NEUR_AW-1:0] c_sbase, c_prev_sbase;
+    reg [AA-1:0]     c_wpr_m1;    // words per row - 1
+    reg [LANES-1:0]  c_lastmask;  // lanes in use in the last word of a row
+    reg [3:0]        ld_cnt;
+
+    // ---------------------------------------------------------------- memories
+    // neuron state: I, V, r, STAT, one word per neuron at its global index
+    reg  [NEUR_AW-1:0] st_raddr, st_waddr;
+    reg  [SMAX-1:0]    st_wi, st_wv, st_ws;
+    reg  [3:0]         st_wr;
+    reg                st_we_i, st_we_v, st_we_r, st_we_s;
+    wire [SMAX-1:0]    st_ri, st_rv, st_rs;
+    wire [3:0]         st_rr;
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_i (.clk_i(clk_i), .we_i(st_we_i), .waddr_i(st_waddr), .wdata_i(st_wi), .raddr_i(st_raddr), .rdata_o(st_ri));
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_v (.clk_i(clk_i), .we_i(st_we_v), .waddr_i(st_waddr), .wdata_i(st_wv), .raddr_i(st_raddr), .rdata_o(st_rv));
+    lif_ram_sdp #(.DW(4),    .AW(NEUR_AW)) u_st_r (.clk_i(clk_i), .we_i(st_we_r), .waddr_i(st_waddr), .wdata_i(st_wr), .raddr_i(st_raddr), .rdata_o(st_rr));
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_s (.clk_i(clk_i), .we_i(st_we_s), .waddr_i(st_waddr), .wdata_i(st_ws), .raddr_i(st_raddr), .rdata_o(st_rs));
+
+    // intensity RAM
+    reg  [IN_AW-1:0] x_raddr;
+    wire [7:0]       x_rdata;
+    lif_ram_sdp #(.DW(8), .AW(IN_AW)) u_x (
+        .clk_i(clk_i), .we_i(host_wr && h_region == 4'd4), .waddr_i(host_addr_i[IN_AW-1:0]),
+        .wdata_i(host_wdata_i[7:0]), .raddr_i(x_raddr), .rdata_o(x_rdata)
+    );
+
+    // input spike list (this step's input events)
+    reg               in_we;
+    reg [IN_AW-1:0]   in_waddr, in_wdata;
+    reg [IN_AW-1:0]   in_raddr;
+    wire [IN_AW-1:0]  in_rdata;
+    reg [INW-1:0]     in_cnt_q;
+    lif_ram_sdp #(.DW(IN_AW), .AW(IN_AW)) u_inl (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_waddr), .wdata_i(in_wdata), .raddr_i(in_raddr), .rdata_o(in_rdata));
+
+    // spike lists: {buffer, global index} -> local index of the k-th spike
+    reg                sp_we;
+    reg [NEUR_AW:0]    sp_waddr;
+    reg [LAYER_AW-1:0] sp_wdata;
+    reg [NEUR_AW:0]    sp_raddr;
+    wire [LAYER_AW-1:0] sp_rdata;
+    lif_ram_sdp #(.DW(LAYER_AW), .AW(NEUR_AW + 1)) u_spl (.clk_i(clk_i), .we_i(sp_we), .waddr_i(sp_waddr), .wdata_i(sp_wdata), .raddr_i(sp_raddr), .rdata_o(sp_rdata));
+    reg [SZW-1:0] sp_cnt_q [0:2*LAYERS_MAX-1];
+
+    // weight memory (single port)
+    reg  [WMEM_AW-1:0] wa_q;
+    wire [WW-1:0]      w_rdata;
+    wire               w_we;
+    wire [WMEM_AW-1:0] w_addr;
+    wire [WW-1:0]      w_wdata;
+    lif_wmem #(.DW(WW), .AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .INIT(WMEM_INIT)) u_wmem (
+        .clk_i(clk_i), .we_i(w_we), .addr_i(w_addr), .wdata_i(w_wdata), .rdata_o(w_rdata)
+    );
+
+    // accumulators, one memory per lane
+    reg  [AA-1:0]        acc_raddr;
+    reg  [AA-1:0]        acc_waddr;
+    reg  [LANES-1:0]     acc_we;
+    reg  [LANES*ACC_W-1:0] acc_wdata;
+    wire [LANES*ACC_W-1:0] acc_rdata;
+    genvar gl;
+    generate
+        for (gl = 0; gl < LANES; gl = gl + 1) begin : g_acc
+            wire [AA-1:0] wa_lane;
+`ifdef LIF_MUT_LANE
+            // Mutation: lane 1 writes its accumulator one word off.
+            assign wa_lane = (gl == 1 && state_q == S_SYN) ? acc_waddr + 1'b1 : acc_waddr;
+`else
+            assign wa_lane = acc_waddr;
+`endif
+            lif_ram_sdp #(.DW(ACC_W), .AW(AA)) u_acc (
+                .clk_i(clk_i), .we_i(acc_we[gl]), .waddr_i(wa_lane), .wdata_i(acc_wdata[gl*ACC_W +: ACC_W]),
+                .raddr_i(acc_raddr), .rdata_o(acc_rdata[gl*ACC_W +: ACC_W])
+            );
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- host weight staging
+    localparam integer STW = (CHUNKS > 1) ? 32 * (CHUNKS - 1) : 1;
+    reg  [STW-1:0] wstage_q;
+    wire [CSH:0]   h_chunk;
+    wire           h_last_chunk;
+    wire [WMEM_AW-1:0] h_word;
+    generate
+        if (CHUNKS > 1) begin : g_chunks
+            assign h_chunk = {1'b0, host_addr_i[CSH-1:0]};
+            assign h_last_chunk = (host_addr_i[CSH-1:0] == CHUNKS[CSH-1:0] - 1'b1);
+            assign h_word = host_addr_i[CSH +: WMEM_AW];
+            assign w_wdata = {host_wdata_i[WW-32*(CHUNKS-1)-1:0], wstage_q};
+            always @(posedge clk_i)
+                if (host_wr && h_region == 4'd2 && !h_last_chunk)
+                    wstage_q[32*host_addr_i[CSH-1:0] +: 32] <= host_wdata_i;
+        end else begin : g_one
+            assign h_chunk = {(CSH+1){1'b0}};
+            assign h_last_chunk = 1'b1;
+            assign h_word = host_addr_i[WMEM_AW-1:0];
+            assign w_wdata = host_wdata_i[WW-1:0];
+            always @(posedge clk_i) wstage_q <= 1'b0;
+        end
+    endgenerate
+    assign w_we   = host_wr && h_region == 4'd2 && h_last_chunk;
+    assign w_addr = busy_o ? wa_q : h_word;
+
+    // ---------------------------------------------------------------- encoder
+    reg  [31:0] lfsr_q;
+    wire [31:0] lfsr_next;
+    lif_lfsr8 u_lfsr (.state_i(lfsr_q), .state_o(lfsr_next));
+
+    // ---------------------------------------------------------------- counters
+    reg [NEUR_AW:0]  clr_q;       // clear pass index
+    reg [INW-1:0]    enc_j;       // encoder issue index
+    reg              enc_v1;      // encoder read in flight
+    reg [IN_AW-1:0]  enc_j1;
+    reg              enc_done;
+
+    // synaptic pass: event fetcher -> FIFO -> row streamer -> add pipeline
+    reg [1:0]        f_phase;     // 0 feed-forward, 1 recurrent, 2 done
+    reg [FKW-1:0]    f_k;         // next list position
+    reg [FKW-1:0]    f_cnt;
+    reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
+    localparam integer JW = (IN_AW > LAYER_AW) ? IN_AW : LAYER_AW; // event index width
+    reg [JW:0]       fifo_q [0:3]; // {recurrent, index}
+    reg [1:0]        fifo_rd, fifo_wr;
+    reg [2:0]        fifo_n;
+    reg              st_v;        // streamer has a row word in the address registers
+    reg [AA-1:0]     st_w;        // word within the row
+    reg              p1_v, p2_v, p3_v;
+    reg [AA-1:0]     p1_a, p2_a, p3_a, w1_a, w2_a;
+    reg              w1_v, w2_v;
+    reg [WW-1:0]     p2_w;
+    reg [LANES*ACC_W-1:0] p2_acc, p3_sum, w1_sum, w2_sum;
+    reg [LANES-1:0]  p1_m, p2_m, p3_m;
+
+    // neuron pass
+    reg [SZW-1:0]    n_i;         // issue index
+    reg [AA-1:0]     n_word;
+    reg [LB-1:0]     n_lane;
+    reg              n_v1;
+    reg [LAYER_AW-1:0] n_i1;
+    reg [LB-1:0]     n_lane1;
+    reg [AA-1:0]     n_word1;
+    reg              nu_v;        // registered lif_neuron inputs
+    reg [LAYER_AW-1:0] nu_idx;
+    reg [SMAX-1:0]   nu_cur, nu_mem, nu_stat;
+    reg [3:0]        nu_r;
+    reg [ACC_W-1:0]  nu_acc;
+    wire             no_v, no_spike;
+    wire [LAYER_AW-1:0] no_idx;
+    wire [SMAX-1:0]  no_cur, no_mem, no_stat;
+    wire [3:0]       no_r;
+    reg [SZW-1:0]    sp_n_q;      // spikes written this pass
+
+    // sign extension of a B-bit weight held in an 8-bit lane slot
+    function signed [ACC_W-1:0] wext;
+        input [7:0] slot;
+        input [2:0] sh; // 8 - B
+        reg signed [7:0] t;
+        begin
+            t = $signed(slot << sh) >>> sh;
+            wext = {{(ACC_W-8){t[7]}}, t};
+        end
+    endfunction
+
+    // forwarding for the accumulator read-modify-write (see docs/rtl.md)
+    reg [LANES*ACC_W-1:0] p2_in;
+    reg [LANES*ACC_W-1:0] p2_sum;
+    integer k;
+    always @* begin
+        if (p3_v && p3_a == p2_a)      p2_in = p3_sum;
+        else if (w1_v && w1_a == p2_a) p2_in = w1_sum;
+        else if (w2_v && w2_a == p2_a) p2_in = w2_sum;
+        else                           p2_in = p2_acc;
+        for (k = 0; k < LANES; k = k + 1)
+            p2_sum[k*ACC_W +: ACC_W] = p2_in[k*ACC_W +: ACC_W] + wext(p2_w[k*8 +: 8], c_wsh);
+    end
+
+    wire syn_idle = (f_phase == 2'd2) && !f_v1 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v && !p3_v;
+    `ifdef LIF_MUT_RECUR
+    // Mutation: the recurrent input reads the wrong step's spike list.
+    wire rec_buf = par;
+`else
+    wire rec_buf = ~par;
+`endif
+    wire [SZW-1:0] sp_cnt_rec  = sp_cnt_q[{layer_q, rec_buf}];
+    wire [SZW-1:0] sp_cnt_prev = sp_cnt_q[{layer_q - 1'b1, par}];
+    wire last_layer = ({1'b0, layer_q} == num_layers_q - 1'b1);
+    wire [JW:0] fifo_head = fifo_q[fifo_rd];
+    wire f_issue = (f_phase != 2'd2) && (f_k < f_cnt) && ({1'b0, fifo_n} + {3'd0, f_v1} < 4'd4);
+    wire [WMEM_AW+JW-1:0] row_off = {{WMEM_AW{1'b0}}, fifo_head[JW-1:0]} << c_rowsh;
+    wire st_more = st_v && (st_w != c_wpr_m1);
+    wire st_pop  = !st_more && (fifo_n != 3'd0);
+
+    lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
+        .clk_i(clk_i), .rst_i(rst_i),
+        .readout_i(c_readout), .subtract_i(c_sub), .refr_i(c_refr), .sbits_i(c_sbits),
+        .shift_i(c_shift), .leak_i_i(c_leak_i), .leak_v_i(c_leak_v), .thr_i(c_thr), .first_i(first_q),
+        .valid_i(nu_v), .idx_i(nu_idx), .cur_i(nu_cur), .mem_i(nu_mem), .refc_i(nu_r), .stat_i(nu_stat),
+        .acc_i(nu_acc),
+        .valid_o(no_v), .idx_o(no_idx), .cur_o(no_cur), .mem_o(no_mem), .refc_o(no_r),
+        .spike_o(no_spike), .stat_o(no_stat)
+    );
+
+    // ---------------------------------------------------------------- memory port muxes
+    always @* begin
+        // state memory
+        st_raddr = busy_o ? (c_sbase + gidx(n_i[LAYER_AW-1:0])) : host_addr_i[NEUR_AW+1:2];
+        st_waddr = {NEUR_AW{1'b0}};
+        st_wi = no_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
+        st_we_i = 1'b0; st_we_v = 1'b0; st_we_r = 1'b0; st_we_s = 1'b0;
+        if (state_q == S_CLEAR) begin
+            st_waddr = clr_q[NEUR_AW-1:0];
+            st_wi = {SMAX{1'b0}}; st_wv = {SMAX{1'b0}}; st_wr = 4'd0; st_ws = {SMAX{1'b0}};
+            st_we_i = 1'b1; st_we_v = 1'b1; st_we_r = 1'b1; st_we_s = 1'b1;
+        end else if (busy_o) begin
+            st_waddr = c_sbase + gidx(no_idx);
+            st_we_i = no_v; st_we_v = no_v; st_we_r = no_v; st_we_s = no_v;
+        end else begin
+            st_waddr = host_addr_i[NEUR_AW+1:2];
+            st_wi = host_wdata_i[SMAX-1:0]; st_wv = host_wdata_i[SMAX-1:0];
+            st_wr = host_wdata_i[3:0];      st_ws = host_wdata_i[SMAX-1:0];
+            st_we_i = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd0;
+            st_we_v = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd1;
+            st_we_r = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd2;
+            st_we_s = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd3;
+        end
+        // parameter memory
+        prm_raddr = busy_o ? {layer_q, ld_cnt[2:0]} : {host_addr_i[LYW+3:4], host_addr_i[2:0]};
+        // intensity RAM
+        x_raddr = busy_o ? enc_j[IN_AW-1:0] : host_addr_i[IN_AW-1:0];
+        // accumulators
+        acc_raddr = (state_q == S_SYN) ? st_w : n_word;
+        acc_waddr = p3_a;
+        acc_we = {LANES{1'b0}};
+        acc_wdata = p3_sum;
+        if (state_q == S_CLEAR) begin
+            acc_waddr = clr_q[AA-1:0];
+            acc_wdata = {(LANES*ACC_W){1'b0}};
+            acc_we = {LANES{1'b1}};
+        end else if (state_q == S_SYN) begin
+            acc_we = p3_v ? p3_m : {LANES{1'b0}};
+        end else if (n_v1) begin
+            acc_waddr = n_word1;
+            acc_wdata = {(LANES*ACC_W){1'b0}};
+            for (k = 0; k < LANES; k = k + 1)
+                acc_we[k] = (n_lane1 == k[LB-1:0]);
+        end
+        // spike lists
+        sp_raddr = {f_phase == 2'd1 ? rec_buf : par, (f_phase == 2'd1 ? c_sbase : c_prev_sbase) + gidx(f_k[LAYER_AW-1:0])};
+        sp_we = no_v && no_spike;
+        sp_waddr = {par, c_sbase + gidx(sp_n_q[LAYER_AW-1:0])};
+        sp_wdata = no_idx;
+        in_raddr = f_k[IN_AW-1:0];
+    end
+
+    function [LB-1:0] lane_of;
+        input [SZW-1:0] i;
+        begin
+            lane_of = (LANES == 1) ? {LB{1'b0}} : i[LB-1:0];
+        end
+    endfunction
+    wire [SZW-1:0] c_size_m1 = c_size - 1'b1;
+    reg neuron_busy; // any stage of lif_neuron holds a valid neuron
+    // lif_neuron is 5 deep; count the neurons in flight.
+    reg [2:0] nb_cnt;
+    always @(posedge clk_i) begin
+        if (rst_i) nb_cnt <= 3'd0;
+        else nb_cnt <= nb_cnt + {2'd0, nu_v} - {2'd0, no_v};
+    end
+    always @* neuron_busy = (nb_cnt != 3'd0);
+
+    // ---------------------------------------------------------------- main sequential logic
+    assign ev_ready_o = (state_q == S_IN_EV);
+    wire in_beat = ev_valid_i && ev_ready_o;
+    wire enc_spike = enc_v1 && (lfsr_next[7:0] < x_rdata);
+
+    always @(posedge clk_i) begin
+        step_done_o <= 1'b0;
+        done_o <= 1'b0;
+        in_we <= 1'b0;
+        in_waddr <= in_cnt_q[IN_AW-1:0];
+        in_wdata <= {IN_AW{1'b0}};
+
+        // host register writes and reads (idle only)
+        if (host_wr && h_region == 4'd0) begin
+            case (host_addr_i[2:0])
+                3'd2: num_layers_q <= host_wdata_i[LYW:0];
+                3'd3: num_inputs_q <= host_wdata_i[INW-1:0];
+                3'd4: seed_q <= host_wdata_i;
+                default: ;
+            endcase
+        end
+
+        case (state_q)
+        S_IDLE: begin
+            if (run_start_i) begin
+                steps_left_q <= run_steps_i;
+                mode_q <= run_mode_i;
+                if (run_clear_i) begin
+                    state_q <= S_CLEAR;
+                    clr_q <= {(NEUR_AW+1){1'b0}};
+                end else begin
+                    state_q <= run_mode_i ? S_IN_ENC : S_IN_EV;
+                end
+                in_cnt_q <= {INW{1'b0}};
+                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_done <= 1'b0;
+            end
+        end
+        S_CLEAR: begin
+            clr_q <= clr_q + 1'b1;
+            if (clr_q == {1'b0, {NEUR_AW{1'b1}}}) begin
+                state_q <= mode_q ? S_IN_ENC : S_IN_EV;
+                step_q <= 32'd0;
+                first_q <= 1'b1;
+                lfsr_q <= seed_q;
+                for (k = 0; k < 2 * LAYERS_MAX; k = k + 1) sp_cnt_q[k] <= {SZW{1'b0}};
+            end
+        end
+        S_IN_EV: begin
+            if (in_beat) begin
+                if (ev_eos_i) begin
+                    state_q <= S_LOAD;
+                    layer_q <= {LYW{1'b0}};
+                    ld_cnt <= 4'd0;
+                end else begin
+                    in_we <= 1'b1;
+                    in_wdata <= ev_index_i[IN_AW-1:0];
+                    in_cnt_q <= in_cnt_q + 1'b1;
+                end
+            end
+        end
+        S_IN_ENC: begin
+            // issue intensity reads j = 0..N0-1; one draw per returned byte
+            enc_v1 <= 1'b0;
+            if (!enc_done) begin
+                enc_v1 <= 1'b1;
+                enc_j1 <= enc_j[IN_AW-1:0];
+                enc_j <= enc_j + 1'b1;
+                if (enc_j == num_inputs_q - 1'b1) enc_done <= 1'b1;
+            end
+            if (enc_v1) begin
+                lfsr_q <= lfsr_next;
+                if (enc_spike) begin
+                    in_we <= 1'b1;
+                    in_wdata <= enc_j1;
+                    in_cnt_q <= in_cnt_q + 1'b1;
+                end
+            end
+            if (enc_done && !enc_v1) begin
+                state_q <= S_LOAD;
+                layer_q <= {LYW{1'b0}};
+                ld_cnt <= 4'd0;
+            end
+        end
+        S_LOAD: begin
+            // ld_cnt 0..7 issue reads, 1..8 capture
+            ld_cnt <= ld_cnt + 1'b1;
+            case (ld_cnt)
+                4'd1: begin
+                    c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
+                    c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
+                    c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
+                end
+                4'd2: c_size <= prm_rdata[SZW-1:0];
+                4'd3: begin c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16]; end
+                4'd4: c_thr <= prm_rdata[SMAX-1:0];
+                4'd5: c_wbase <= prm_rdata[WMEM_AW-1:0];
+                4'd6: c_rbase <= prm_rdata[WMEM_AW-1:0];
+                4'd7: c_rowsh <= prm_rdata[4:0];
+                4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
+                default: ;
+            endcase
+            if (ld_cnt == 4'd3) begin
+                c_wpr_m1 <= c_size_m1[SZW-2:LSH];
+                for (k = 0; k < LANES; k = k + 1)
+                    c_lastmask[k] <= (k[LB-1:0] <= lane_of(c_size_m1));
+            end
+            if (ld_cnt == 4'd8) begin
+                state_q <= S_SYN;
+                f_phase <= 2'd0;
+                f_k <= {FKW{1'b0}};
+                f_cnt <= (layer_q == {LYW{1'b0}}) ? pad_fk_in(in_cnt_q) : pad_fk_sz(sp_cnt_prev);
+            end
+        end
+        S_SYN: begin
+            // fetcher phase changes
+            if (f_phase != 2'd2 && f_k >= f_cnt) begin
+                f_k <= {FKW{1'b0}};
+                if (f_phase == 2'd0 && c_rec) begin
+                    f_phase <= 2'd1;
+                    f_cnt <= pad_fk_sz(sp_cnt_rec);
+                end else begin
+                    f_phase <= 2'd2;
+                end
+            end
+            if (f_issue) f_k <= f_k + 1'b1;
+            if (syn_idle && f_phase == 2'd2) begin
+                state_q <= S_NEU;
+                n_i <= {SZW{1'b0}};
+                n_word <= {AA{1'b0}};
+                n_lane <= {LB{1'b0}};
+                sp_n_q <= {SZW{1'b0}};
+            end
+        end
+        S_NEU: begin
+            if (n_i == c_size - 1'b1) state_q <= S_NEU_DRAIN;
+            n_i <= n_i + 1'b1;
+            if (LANES == 1 || n_lane == LANES[LB-1:0] - 1'b1) begin
+                n_lane <= {LB{1'b0}};
+                n_word <= n_word + 1'b1;
+            end else begin
+                n_lane <= n_lane + 1'b1;
+            end
+        end
+        S_NEU_DRAIN: begin
+            if (!n_v1 && !nu_v && !no_v && !neuron_busy) begin
+                sp_cnt_q[{layer_q, par}] <= sp_n_q;
+                if (last_layer) begin
+                    state_q <= S_STEP_END;
+                end else begin
+                    state_q <= S_LOAD;
+                    ld_cnt <= 4'd0;
+                    layer_q <= layer_q + 1'b1;
+                    c_prev_sbase <= c_sbase;
+                end
+            end
+        end
+        S_STEP_END: begin
+            step_done_o <= 1'b1;
+            step_q <= step_q + 1'b1;
+            first_q <= 1'b0;
+            steps_left_q <= steps_left_q - 1'b1;
+            in_cnt_q <= {INW{1'b0}};
+            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_done <= 1'b0;
+            if (steps_left_q == 32'd1) begin
+                state_q <= S_IDLE;
+                done_o <= 1'b1;
+            end else begin
+                state_q <= mode_q ? S_IN_ENC : S_IN_EV;
+            end
+        end
+        default: state_q <= S_IDLE;
+        endcase
+
+        if (no_v && no_spike) sp_n_q <= sp_n_q + 1'b1;
+
+        if (rst_i) begin
+            state_q <= S_IDLE;
+            num_layers_q <= {(LYW+1){1'b0}};
+            num_inputs_q <= {INW{1'b0}};
+            seed_q <= 32'd1;
+            step_q <= 32'd0;
+            first_q <= 1'b1;
+        end
+    end
+
+
+    // ---------------------------------------------------------------- synaptic pass datapath
+    always @(posedge clk_i) begin
+        // fetcher: list read returns one cycle after issue
+        f_v1 <= f_issue && state_q == S_SYN;
+        f_rec1 <= (f_phase == 2'd1);
+        f_src1 <= (f_phase == 2'd0) && (layer_q == {LYW{1'b0}});
+        // FIFO
+        if (f_v1) begin
+            fifo_q[fifo_wr] <= {f_rec1, f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata)};
+            fifo_wr <= fifo_wr + 1'b1;
+        end
+        if (st_pop && state_q == S_SYN) fifo_rd <= fifo_rd + 1'b1;
+        fifo_n <= fifo_n + {2'd0, f_v1} - {2'd0, st_pop && state_q == S_SYN};
+        // streamer
+        if (state_q == S_SYN) begin
+            if (st_more) begin
+                st_w <= st_w + 1'b1;
+                wa_q <= wa_q + 1'b1;
+            end else if (st_pop) begin
+                st_v <= 1'b1;
+                st_w <= {AA{1'b0}};
+                wa_q <= (fifo_head[JW] ? c_rbase : c_wbase) + row_off[WMEM_AW-1:0];
+            end else begin
+                st_v <= 1'b0;
+            end
+        end else begin
+            st_v <= 1'b0;
+        end
+        // add pipeline
+        p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
+        p2_v <= p1_v; p2_a <= p1_a; p2_m <= p1_m; p2_w <= w_rdata; p2_acc <= acc_rdata;
+        p3_v <= p2_v; p3_a <= p2_a; p3_m <= p2_m; p3_sum <= p2_sum;
+        w1_v <= p3_v; w1_a <= p3_a; w1_sum <= p3_sum;
+        w2_v <= w1_v; w2_a <= w1_a; w2_sum <= w1_sum;
+        if (rst_i || state_q != S_SYN) begin
+            f_v1 <= 1'b0; fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
+        end
+        if (rst_i) begin
+            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; p3_v <= 1'b0; w1_v <= 1'b0; w2_v <= 1'b0;
+        end
+    end
+
+    // ---------------------------------------------------------------- neuron pass datapath
+    always @(posedge clk_i) begin
+        n_v1 <= (state_q == S_NEU);
+        n_i1 <= n_i[LAYER_AW-1:0];
+        n_lane1 <= n_lane;
+        n_word1 <= n_word;
+        nu_v <= n_v1;
+        nu_idx <= n_i1;
+        nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
+        nu_acc <= acc_rdata[n_lane1 * ACC_W +: ACC_W];
+        if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
+    end
+
+    // ---------------------------------------------------------------- outputs
+    always @(posedge clk_i) begin
+        upd_valid_o <= no_v;
+        upd_layer_o <= {{(4-LYW){1'b0}}, layer_q};
+        upd_index_o <= {{(16-LAYER_AW){1'b0}}, no_idx};
+        upd_i_o <= {{(32-SMAX){no_cur[SMAX-1]}}, no_cur};
+        upd_v_o <= {{(32-SMAX){no_mem[SMAX-1]}}, no_mem};
+        upd_spike_o <= no_spike;
+        upd_refr_o <= no_r;
+        if (rst_i) upd_valid_o <= 1'b0;
+    end
+
+    // host reads: address decoded in the request cycle, data muxed one cycle later
+    reg        hr_v1;
+    reg [3:0]  hr_region;
+    reg [2:0]  hr_sub;
+    reg [CSH:0] hr_chunk;
+    reg [31:0] hr_reg;
+    always @(posedge clk_i) begin
+        hr_v1 <= host_rd;
+        hr_region <= h_region;
+        hr_sub <= host_addr_i[2:0];
+        hr_chunk <= h_chunk;
+        case (host_addr_i[2:0])
+            3'd0: hr_reg <= 32'h4C49_4601;
+            3'd1: hr_reg <= {11'd0, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]};
+            3'd2: hr_reg <= {{(31-LYW){1'b0}}, num_layers_q};
+            3'd3: hr_reg <= {{(32-INW){1'b0}}, num_inputs_q};
+            3'd4: hr_reg <= seed_q;
+            3'd5: hr_reg <= step_q;
+            default: hr_reg <= 32'd0;
+        endcase
+        host_rvalid_o <= hr_v1;
+        case (hr_region)
+            4'd0: host_rdata_o <= hr_reg;
+            4'd1: host_rdata_o <= prm_rdata;
+            4'd2: host_rdata_o <= wchunk(w_rdata, hr_chunk);
+            4'd3: case (hr_sub[1:0])
+                2'd0: host_rdata_o <= {{(32-SMAX){st_ri[SMAX-1]}}, st_ri};
+                2'd1: host_rdata_o <= {{(32-SMAX){st_rv[SMAX-1]}}, st_rv};
+                2'd2: host_rdata_o <= {28'd0, st_rr};
+                default: host_rdata_o <= {{(32-SMAX){st_rs[SMAX-1]}}, st_rs};
+            endcase
+            4'd4: host_rdata_o <= {24'd0, x_rdata};
+            default: host_rdata_o <= 32'd0;
+        endcase
+        if (rst_i) begin hr_v1 <= 1'b0; host_rvalid_o <= 1'b0; end
+    end
+
+    // zero-extension helpers (pad wide, then slice, so no width is ever zero)
+    function [NEUR_AW-1:0] gidx;
+        input [LAYER_AW-1:0] i;
+        reg [NEUR_AW+LAYER_AW-1:0] t;
+        begin
+            t = {{NEUR_AW{1'b0}}, i};
+            gidx = t[NEUR_AW-1:0];
+        end
+    endfunction
+    function [FKW-1:0] pad_fk_in;
+        input [INW-1:0] i;
+        reg [FKW+INW-1:0] t;
+        begin
+            t = {{FKW{1'b0}}, i};
+            pad_fk_in = t[FKW-1:0];
+        end
+    endfunction
+    function [FKW-1:0] pad_fk_sz;
+        input [SZW-1:0] i;
+        reg [FKW+SZW-1:0] t;
+        begin
+            t = {{FKW{1'b0}}, i};
+            pad_fk_sz = t[FKW-1:0];
+        end
+    endfunction
+
+    function [JW-1:0] pad_j_in;
+        input [IN_AW-1:0] i;
+        reg [JW+IN_AW-1:0] t;
+        begin
+            t = {{JW{1'b0}}, i};
+            pad_j_in = t[JW-1:0];
+        end
+    endfunction
+    function [JW-1:0] pad_j_sp;
+        input [LAYER_AW-1:0] i;
+        reg [JW+LAYER_AW-1:0] t;
+        begin
+            t = {{JW{1'b0}}, i};
+            pad_j_sp = t[JW-1:0];
+        end
+    endfunction
+
+    function [31:0] wchunk;
+        input [WW-1:0] w;
+        input [CSH:0] c;
+        reg [32*CHUNKS-1:0] wide;
+        begin
+            wide = {{(32*CHUNKS-WW){1'b0}}, w};
+            wchunk = wide[32*c +: 32];
+        end
+    endfunction
+endmodule

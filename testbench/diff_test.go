@@ -1,0 +1,154 @@
+package testbench
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/lifkit/lifkit/sim"
+	"github.com/lifkit/lifkit/sim/simtest"
+)
+
+var (
+	flagSeed  = flag.Uint64("seed", 0, "base seed of the random cases (0: fixed default)")
+	flagCases = flag.Int("cases", 0, "random (network, input) cases in total over the matrix (0: default, or LIFKIT_SOAK)")
+	flagWaves = flag.String("waves", "", "write an FST trace of the first failing config's run to this file")
+)
+
+func baseSeed() uint64 {
+	if *flagSeed != 0 {
+		return *flagSeed
+	}
+	return 0x11F_C0DE
+}
+
+// totalCases is the number of random (network, input) cases spread over the matrix.
+func totalCases() int {
+	if *flagCases > 0 {
+		return *flagCases
+	}
+	if s := os.Getenv("LIFKIT_SOAK"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			return n
+		}
+		return 100000
+	}
+	return 2400
+}
+
+// matrixEntry is one compile-time configuration and the network shapes drawn for it.
+type matrixEntry struct {
+	cfg   Config
+	shape func(r *rand.Rand) simtest.Shape
+	// share of the cases (weights summed over the matrix)
+	weight int
+	// intensity: fraction of samples using the on-chip encoder
+	intensity float64
+	steps     int
+}
+
+func pickState(r *rand.Rand, smax int) int { return 8 + r.IntN(smax-7) }
+
+func matrix() []matrixEntry {
+	small := func(lanes, smax, acc int) Config {
+		return Config{Name: fmt.Sprintf("l%d-s%d", lanes, smax), Lanes: lanes, SMax: smax, AccW: acc,
+			LayersMax: 4, NeurAW: 7, LayerAW: 6, InAW: 6, WmemAW: 12}
+	}
+	return []matrixEntry{
+		{cfg: small(1, 16, 20), weight: 4, intensity: 0.3, steps: 12, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(24)}, Readout: r.IntN(2) == 0, StateBits: pickState(r, 16), Recurrent: -1}
+		}},
+		{cfg: small(2, 24, 24), weight: 4, intensity: 0.3, steps: 12, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(30), 1 + r.IntN(20)}, Readout: r.IntN(2) == 0, StateBits: pickState(r, 24), Recurrent: 0}
+		}},
+		{cfg: small(4, 12, 16), weight: 3, intensity: 0.5, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(40)}, Readout: r.IntN(2) == 0, WeightBits: []int{2, 4, 8}[r.IntN(3)], StateBits: pickState(r, 12), Recurrent: 1, Reset: sim.ResetSubtract}
+		}},
+		{cfg: small(8, 16, 20), weight: 4, intensity: 0.5, steps: 12, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(40)}, Readout: r.IntN(2) == 0, WeightBits: 8, StateBits: pickState(r, 16), Recurrent: 0, Reset: sim.ResetZero}
+		}},
+		{cfg: small(8, 8, 16), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(30)}, WeightBits: 2 + r.IntN(3), StateBits: 8, Recurrent: 0}
+		}},
+		{cfg: small(16, 16, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(60)}, Readout: true, WeightBits: 4, StateBits: pickState(r, 16), Recurrent: 1}
+		}},
+	}
+}
+
+// runMatrixEntry runs cases random (network, input) pairs on one configuration.
+func runMatrixEntry(t *testing.T, e matrixEntry, cases int, seed uint64, defines []string, args ...string) error {
+	t.Helper()
+	exe, err := Build(e.cfg, BuildOptions{Defines: defines})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(seed, 0x5EED))
+	p, err := Start(exe, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	done := 0
+	for done < cases {
+		var n *sim.Network
+		for {
+			n = simtest.Network(r, e.shape(r))
+			if e.cfg.Fits(n) == nil {
+				break
+			}
+		}
+		core, err := Load(p, e.cfg, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := min(1+r.IntN(6), cases-done)
+		samples := make([]sim.Sample, per)
+		res := make([]*RunResult, per)
+		for k := range samples {
+			steps := 1 + r.IntN(e.steps)
+			if r.Float64() < e.intensity {
+				samples[k] = simtest.IntensitySample(r, n.Inputs, steps)
+			} else {
+				samples[k] = simtest.SpikeSample(r, n.Inputs, steps, []float64{0.05, 0.2, 0.5, 1}[r.IntN(4)])
+			}
+			res[k] = core.Queue(samples[k])
+		}
+		if err := p.Flush(); err != nil {
+			return err
+		}
+		for k, s := range samples {
+			want, err := sim.Run(n, s, sim.Options{Trace: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Compare(n, want.Trace, res[k]); err != nil {
+				return fmt.Errorf("config %s, seed %#x, case %d: %w", e.cfg.Name, seed, done+k, err)
+			}
+		}
+		done += per
+	}
+	return nil
+}
+
+func TestDifferentialMatrix(t *testing.T) {
+	m := matrix()
+	sum := 0
+	for _, e := range m {
+		sum += e.weight
+	}
+	total := totalCases()
+	for i, e := range m {
+		t.Run(e.cfg.Name, func(t *testing.T) {
+			cases := max(1, total*e.weight/sum)
+			seed := baseSeed() + uint64(i)*0x9E3779B9
+			if err := runMatrixEntry(t, e, cases, seed, nil); err != nil {
+				t.Fatalf("%v\nreproduce: go test ./testbench -run 'TestDifferentialMatrix/%s' -seed %#x", err, e.cfg.Name, baseSeed())
+			}
+			t.Logf("%d cases matched sim (seed %#x)", cases, seed)
+		})
+	}
+}
