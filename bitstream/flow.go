@@ -229,6 +229,10 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	for _, t := range rep.Tools {
 		fmt.Fprintf(h, "tool %s %s\x00", t.Tool, t.Version)
 	}
+	if o.Shape != nil { // the plan is part of the report, so part of the key
+		sj, _ := json.Marshal(o.Shape)
+		fmt.Fprintf(h, "shape %s\x00", sj)
+	}
 	rep.InputHash = hex.EncodeToString(h.Sum(nil))
 	ext := ".bin"
 	if b.Family == board.ECP5 {

@@ -1,0 +1,187 @@
+package buildcmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lifkit/lifkit/bitstream"
+	"github.com/lifkit/lifkit/bitstream/board"
+	"github.com/lifkit/lifkit/bitstream/toolchain"
+	"github.com/lifkit/lifkit/sim/netfile"
+)
+
+func loadBoards(file string) (*board.Database, error) {
+	if file == "" {
+		file = os.Getenv("LIFKIT_BOARDS")
+	}
+	return board.Load(file)
+}
+
+// NewBoardsCommand returns `lifkit boards`.
+func NewBoardsCommand() *cobra.Command {
+	var file string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "boards",
+		Short: "List the boards lifkit builds bitstreams for",
+		Long: `List the board database: FPGA, package, clock, host-link UART pins, how the board is
+programmed and its USB IDs. Add or override boards with a YAML file of the same layout as
+bitstream/board/boards.yaml (--boards FILE or LIFKIT_BOARDS=FILE).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := loadBoards(file)
+			if err != nil {
+				return err
+			}
+			return printBoards(cmd.OutOrStdout(), db, asJSON)
+		},
+	}
+	cmd.Flags().StringVar(&file, "boards", "", "extra board file (YAML), overrides boards of the same name")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the database as JSON")
+	return cmd
+}
+
+func printBoards(w io.Writer, db *board.Database, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(db.All())
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "BOARD\tFPGA\tPACKAGE\tCLOCK\tUART RX/TX\tPROGRAM\tUSB\tSOURCE")
+	for _, b := range db.All() {
+		var ids []string
+		for _, u := range b.USB {
+			ids = append(ids, u.VID+":"+u.PID)
+		}
+		if len(ids) == 0 {
+			ids = []string{"-"}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%g MHz @%s\t%s/%s\t%s\t%s\t%s\n", b.Name, b.DeviceInfo().Part, b.Package,
+			b.Clock.MHz, b.Clock.Pin, b.UART.RX, b.UART.TX, b.Program.Tool, strings.Join(ids, ","), b.Source)
+	}
+	return tw.Flush()
+}
+
+type buildFlags struct {
+	board, boards, net, core, out, cacheDir string
+	freq                                    float64
+	seed, weightBits, stateBits             int
+	noCache, placeholder, bake, quiet       bool
+}
+
+// NewBuildCommand returns `lifkit build`.
+func NewBuildCommand() *cobra.Command {
+	var f buildFlags
+	cmd := &cobra.Command{
+		Use:   "build --board BOARD [--net FILE | --core 784-128-10] [--freq MHZ] [--seed N]",
+		Short: "Build a bitstream for a board, with a JSON report and a readable summary",
+		Long: `Build a bitstream: size the core for the network (--net) or a core configuration
+(--core, sizes joined by dashes), refuse before synthesis a network that does not fit the
+board (saying what does), generate the top level with the PLL and the pin constraints, run
+Yosys, nextpnr and the packer, check the packed file and the timing, and write
+OUT/BOARD.bin (iCE40) or OUT/BOARD.bit (ECP5) atomically beside BOARD.report.json and
+BOARD.summary.txt. Builds are cached by the hash of their inputs.
+
+Tools: yosys, nextpnr-ice40 / nextpnr-ecp5, icepack / ecppack from PATH, else their YoWASP
+builds (scripts/yowasp.sh installs them); YOSYS, NEXTPNR_ICE40, NEXTPNR_ECP5, ICEPACK and
+ECPPACK override.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBuild(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.board, "board", "", "board name (lifkit boards lists them)")
+	fl.StringVar(&f.boards, "boards", "", "extra board file (YAML)")
+	fl.StringVar(&f.net, "net", "", "network file to size the core for")
+	fl.StringVar(&f.core, "core", "", "core configuration: input and layer sizes joined by dashes, e.g. 784-128-10")
+	fl.IntVar(&f.weightBits, "weight-bits", 8, "weight bits of every layer for --core")
+	fl.IntVar(&f.stateBits, "state-bits", 16, "state bits of every layer for --core")
+	fl.Float64Var(&f.freq, "freq", 0, "core clock target in MHz (default 50 on iCE40, 100 on ECP5)")
+	fl.IntVar(&f.seed, "seed", 1, "nextpnr placement seed")
+	fl.StringVar(&f.out, "out", filepath.Join("build", "bitstreams"), "output directory")
+	fl.StringVar(&f.cacheDir, "cache-dir", bitstream.DefaultCacheDir(), "build cache directory")
+	fl.BoolVar(&f.noCache, "no-cache", false, "always run the tools")
+	fl.BoolVar(&f.placeholder, "placeholder", false, "build the flow's stand-in top (UART echo + LEDs) instead of the lifkit core")
+	fl.BoolVar(&f.bake, "bake", false, "put the network's weights into block RAM initialisation (stand-alone boards)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress lines")
+	return cmd
+}
+
+func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if f.board == "" {
+		return errors.New("build: --board is required (lifkit boards lists them)")
+	}
+	if f.net != "" && f.core != "" {
+		return errors.New("build: give --net or --core, not both")
+	}
+	db, err := loadBoards(f.boards)
+	if err != nil {
+		return err
+	}
+	b, err := db.Lookup(f.board)
+	if err != nil {
+		return err
+	}
+	o := bitstream.Options{Board: b, MHz: f.freq, Seed: f.seed, OutDir: f.out}
+	if !f.noCache {
+		o.CacheDir = f.cacheDir
+	}
+	switch {
+	case f.net != "":
+		n, err := netfile.Load(f.net)
+		if err != nil {
+			return err
+		}
+		s := bitstream.ShapeOf(n)
+		o.Shape = &s
+	case f.core != "":
+		s, err := bitstream.ParseShape(f.core, f.weightBits, f.stateBits)
+		if err != nil {
+			return err
+		}
+		o.Shape = &s
+	}
+	if f.bake {
+		return errors.New("build: --bake is not available yet: it needs the lifkit top level (rtl/top) with lif_core's WMEM_INIT; the default bitstream loads weights over the host link")
+	}
+	root := toolchain.ModuleRoot()
+	if !f.placeholder {
+		if _, err := os.Stat(filepath.Join(root, "rtl", "top")); err != nil {
+			return errors.New("build: the lifkit top level (rtl/top) is not in this tree yet; --placeholder builds the flow's stand-in top (UART echo + LEDs), sized and checked like the real one")
+		}
+		return errors.New("build: rtl/top exists but the flow does not know its top module yet; use --placeholder")
+	}
+	d, err := bitstream.PlaceholderDesign(root)
+	if err != nil {
+		return err
+	}
+	o.Design = d
+	if !f.quiet {
+		o.Progress = func(e bitstream.Event) {
+			if e.Done {
+				fmt.Fprintf(stderr, "[%d/%d] %-8s done in %.1f s\n", e.Index, e.Total, e.Stage, e.Elapsed.Seconds())
+			} else {
+				fmt.Fprintf(stderr, "[%d/%d] %-8s ...\n", e.Index, e.Total, e.Stage)
+			}
+		}
+	}
+	rep, err := bitstream.Build(ctx, o)
+	if rep != nil {
+		fmt.Fprint(stdout, rep.Text())
+	}
+	return err
+}

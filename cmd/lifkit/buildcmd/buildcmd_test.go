@@ -1,0 +1,78 @@
+package buildcmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lifkit/lifkit/bitstream"
+	"github.com/lifkit/lifkit/bitstream/board"
+)
+
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var cmd = NewBuildCommand()
+	if args[0] == "boards" {
+		cmd = NewBoardsCommand()
+	}
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args[1:])
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestBoards(t *testing.T) {
+	out, err := run(t, "boards")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range board.Builtin().Names() {
+		if !strings.Contains(out, name) {
+			t.Errorf("boards output lacks %s:\n%s", name, out)
+		}
+	}
+	js, err := run(t, "boards", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []board.Board
+	if err := json.Unmarshal([]byte(js), &list); err != nil || len(list) != len(board.Builtin().Names()) {
+		t.Fatalf("--json: %v, %d boards", err, len(list))
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"build"}, "--board is required"},
+		{[]string{"build", "--board", "nosuch"}, "unknown board"},
+		{[]string{"build", "--board", "icebreaker", "--net", "a", "--core", "1-2"}, "not both"},
+		{[]string{"build", "--board", "icebreaker", "--core", "784-x-10"}, "want an integer"},
+		{[]string{"build", "--board", "icebreaker", "--net", dir + "/none.yaml"}, "none.yaml"},
+		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10", "--bake"}, "--bake is not available yet"},
+		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10"}, "--placeholder"},
+	}
+	for _, tc := range tests {
+		_, err := run(t, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestBuildMisfitIsRefusedBeforeTools(t *testing.T) {
+	t.Setenv("YOSYS", "/nonexistent/yosys") // a tool run would fail differently
+	_, err := run(t, "build", "--board", "icebreaker", "--core", "784-300-10", "--placeholder", "--no-cache", "--out", t.TempDir())
+	var me *bitstream.MisfitError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "784-128-10") {
+		t.Fatalf("err = %v, want a misfit that names 784-128-10", err)
+	}
+}
