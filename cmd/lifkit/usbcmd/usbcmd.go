@@ -1,0 +1,239 @@
+package usbcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/lifkit/lifkit/hostdrv/flash"
+	"github.com/lifkit/lifkit/hostdrv/usb"
+	"github.com/lifkit/lifkit/hostdrv/usb/libusb"
+)
+
+// Opener starts a USB session.
+type Opener func() (usb.Bus, error)
+
+func openLibusb() (usb.Bus, error) { return libusb.Open() }
+
+// sleep, when set, replaces the flasher's hardware waits (tests).
+var sleep func(time.Duration)
+
+func openICE40(ctx context.Context, dev usb.Device, intf, freq int) (*flash.ICE40, error) {
+	f, err := flash.OpenICE40(ctx, dev, intf, freq)
+	if err == nil && sleep != nil {
+		f.Sleep = sleep
+	}
+	return f, err
+}
+
+// NewUdevCommand returns `lifkit udev-rules`.
+func NewUdevCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "udev-rules",
+		Short: "Print udev rules giving users access to every supported board",
+		Long: "Print a udev rules file with one rule per supported board's USB ID. Install it with\n" +
+			"  lifkit udev-rules | sudo tee /etc/udev/rules.d/70-lifkit.rules\n" +
+			"  sudo udevadm control --reload && sudo udevadm trigger\nand replug the board.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := io.WriteString(cmd.OutOrStdout(), usb.UdevRules())
+			return err
+		},
+	}
+}
+
+// NewDetectCommand returns `lifkit detect`.
+func NewDetectCommand() *cobra.Command { return newDetectCommand(openLibusb) }
+
+func newDetectCommand(open Opener) *cobra.Command {
+	var probe bool
+	cmd := &cobra.Command{
+		Use:   "detect",
+		Short: "List attached supported boards",
+		Long: "List attached boards by USB ID with their product string. With --probe, iCE40 boards\n" +
+			"are held in reset briefly to read their SPI flash ID (the FPGA then reboots from flash).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			bus, err := open()
+			if err != nil {
+				return err
+			}
+			defer bus.Close()
+			found, err := usb.FindSupported(bus, "")
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			for _, f := range found {
+				line := fmt.Sprintf("%s  %s", f.Desc.ID(), f.Desc.Location())
+				dev, err := bus.Open(f.Desc)
+				if err != nil {
+					fmt.Fprintf(w, "%s  boards: %s  (cannot open: %v)\n", line, boardNames(f.Boards), err)
+					continue
+				}
+				d := dev.Desc()
+				fmt.Fprintf(w, "%s  %q serial %q  boards: %s\n", line, d.Product, d.Serial, boardNames(f.Boards))
+				if probe && f.Boards[0].Method == usb.MethodICE40SPI {
+					fmt.Fprintf(w, "    flash: %s\n", probeFlash(cmd.Context(), dev, f.Boards[0]))
+				}
+				dev.Close()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&probe, "probe", false, "read the SPI flash ID of iCE40 boards (resets the FPGA)")
+	return cmd
+}
+
+func probeFlash(ctx context.Context, dev usb.Device, b usb.Board) string {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	f, err := openICE40(ctx, dev, b.ProgIntf, flash.DefaultFreq)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close(ctx)
+	p, err := f.Identify(ctx)
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s, %d KiB, JEDEC %02x %02x %02x", p.Name, p.Size>>10, p.ID[0], p.ID[1], p.ID[2])
+}
+
+func boardNames(bs []usb.Board) string {
+	n := make([]string, len(bs))
+	for i, b := range bs {
+		n[i] = b.Name
+	}
+	return strings.Join(n, " | ")
+}
+
+// NewFlashCommand returns `lifkit flash`.
+func NewFlashCommand() *cobra.Command { return newFlashCommand(openLibusb, true) }
+
+func newFlashCommand(open Opener, bar bool) *cobra.Command {
+	var (
+		board          string
+		sram, noVerify bool
+		raw            bool
+		freq           int
+		timeout        time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "flash --board B FILE",
+		Short: "Write a bitstream to a board's flash (or its FPGA's SRAM with --sram)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if board == "" {
+				return errors.New("usbcmd: --board is required (see `lifkit detect`)")
+			}
+			b, err := usb.BoardByName(board)
+			if err != nil {
+				return err
+			}
+			if b.Method != usb.MethodICE40SPI {
+				return fmt.Errorf("usbcmd: flashing %s (%s) is not implemented in lifkit yet; use openFPGALoader or dfu-util for now", b.Name, b.Method)
+			}
+			img, err := os.ReadFile(args[0])
+			if err != nil {
+				return fmt.Errorf("usbcmd: %w", err)
+			}
+			bus, err := open()
+			if err != nil {
+				return err
+			}
+			defer bus.Close()
+			found, err := usb.FindSupported(bus, board)
+			if err != nil {
+				return err
+			}
+			if len(found) > 1 {
+				return fmt.Errorf("usbcmd: %d devices match %s; unplug the others", len(found), board)
+			}
+			dev, err := bus.Open(found[0].Desc)
+			if err != nil {
+				return err
+			}
+			defer dev.Close()
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			f, err := openICE40(ctx, dev, b.ProgIntf, freq)
+			if err != nil {
+				return err
+			}
+			defer f.Close(ctx)
+			opts := flash.Options{NoVerify: noVerify, Raw: raw, Progress: progress(cmd.ErrOrStderr(), bar)}
+			start := time.Now()
+			out := cmd.OutOrStdout()
+			if sram {
+				if err := f.LoadSRAM(ctx, img, opts); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "loaded %d bytes into the %s's SRAM in %.1fs; FPGA configured (CDONE high)\n", len(img), b.Name, time.Since(start).Seconds())
+				return nil
+			}
+			if err := f.Program(ctx, img, opts); err != nil {
+				return err
+			}
+			verify := "verified"
+			if noVerify {
+				verify = "NOT verified (--no-verify)"
+			}
+			fmt.Fprintf(out, "flashed %d bytes to the %s's flash in %.1fs, %s; FPGA configured (CDONE high)\n", len(img), b.Name, time.Since(start).Seconds(), verify)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&board, "board", "", "board name (icebreaker, upduino-v3, ...)")
+	cmd.Flags().BoolVar(&sram, "sram", false, "configure the FPGA's SRAM only (lost at power-off)")
+	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "skip the read-back verify")
+	cmd.Flags().BoolVar(&raw, "raw", false, "write a file that is not an iCE40 bitstream")
+	cmd.Flags().IntVar(&freq, "freq", flash.DefaultFreq, "SPI clock in Hz")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long")
+	return cmd
+}
+
+// progress returns a Progress that draws one bar per stage (bytes, rate,
+// ETA) on w, or reports nothing when bar is false.
+func progress(w io.Writer, bar bool) flash.Progress {
+	if !bar {
+		return nil
+	}
+	var cur *progressbar.ProgressBar
+	var stage string
+	return func(s string, done, total int) {
+		if s != stage || cur == nil {
+			if cur != nil {
+				cur.Finish()
+				fmt.Fprintln(w)
+			}
+			stage = s
+			cur = progressbar.NewOptions64(int64(total),
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(fmt.Sprintf("%-6s", s)),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond))
+		}
+		cur.Set64(int64(done))
+		if done >= total {
+			cur.Finish()
+			fmt.Fprintln(w)
+			cur = nil
+		}
+	}
+}

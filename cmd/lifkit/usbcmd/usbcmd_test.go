@@ -1,0 +1,126 @@
+package usbcmd
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lifkit/lifkit/hostdrv/flash"
+	"github.com/lifkit/lifkit/hostdrv/usb"
+	"github.com/lifkit/lifkit/hostdrv/usb/usbtest"
+)
+
+func init() { sleep = func(time.Duration) {} }
+
+func run(cmd *cobra.Command, args ...string) (string, string, error) {
+	var out, errb bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SetArgs(args)
+	cmd.SilenceUsage = true
+	cmd.SilenceErrors = true
+	err := cmd.Execute()
+	return out.String(), errb.String(), err
+}
+
+func opener(b *usbtest.Bus) Opener { return func() (usb.Bus, error) { return b, nil } }
+
+const bitfile = "../../../hostdrv/flash/testdata/up5k_blinky.bin"
+
+func TestUdevRules(t *testing.T) {
+	out, _, err := run(NewUdevCommand())
+	if err != nil || out != usb.UdevRules() {
+		t.Fatalf("err %v, out %q", err, out)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	rig := usbtest.NewICEBreaker()
+	out, _, err := run(newDetectCommand(opener(rig.Bus)), "--probe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0403:6010", `"iCEBreaker V1.0e"`, "icebreaker", "Winbond W25Q128JV-IM, 16384 KiB, JEDEC ef 70 18"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	_, _, err = run(newDetectCommand(opener(usbtest.NewBus())))
+	if !errors.Is(err, usb.ErrNoBoard) {
+		t.Errorf("empty bus: %v", err)
+	}
+}
+
+func TestFlashCommand(t *testing.T) {
+	img, err := os.ReadFile(bitfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rig := usbtest.NewICEBreaker()
+	out, _, err := run(newFlashCommand(opener(rig.Bus), false), "--board", "icebreaker", bitfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "flashed 104090 bytes") || !strings.Contains(out, "verified") {
+		t.Errorf("output %q", out)
+	}
+	if !bytes.Equal(rig.Flash.Mem[:len(img)], img) || !rig.Board.Configured {
+		t.Error("emulated board not flashed")
+	}
+	rig = usbtest.NewICEBreaker()
+	if out, _, err := run(newFlashCommand(opener(rig.Bus), true), "--board", "icebreaker", "--sram", bitfile); err != nil || !strings.Contains(out, "SRAM") {
+		t.Fatalf("sram: %v %q", err, out)
+	}
+	if rig.Board.BootedFrom != "sram" {
+		t.Error("not configured from SRAM")
+	}
+}
+
+// TestFlashCommandFaults: every fault gives an error and never the success line.
+func TestFlashCommandFaults(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.bin")
+	os.WriteFile(bad, []byte("not a bitstream"), 0o644)
+	tests := []struct {
+		name   string
+		inject func(*usbtest.ICE40Rig)
+		args   []string
+		want   string
+	}{
+		{"zero id", func(r *usbtest.ICE40Rig) { r.Flash.ZeroID = true }, nil, "no flash answered"},
+		{"flip", func(r *usbtest.ICE40Rig) { r.Flash.FlipAddr, r.Flash.FlipMask = 77, 1 }, nil, "verify failed at 0x00004d"},
+		{"unplug", func(r *usbtest.ICE40Rig) { r.FTDI.UnplugAfter = 20000 }, nil, "device unplugged"},
+		{"permission", func(r *usbtest.ICE40Rig) { r.Bus.DenyAccess = true }, nil, "udev rule"},
+		{"busy", func(r *usbtest.ICE40Rig) { r.FTDI.BusyDriver = "ftdi_sio" }, nil, `kernel driver "ftdi_sio"`},
+		{"wrong board", nil, []string{"--board", "upduino-v3", bitfile}, "no supported board found"},
+		{"ecp5", nil, []string{"--board", "ecp5-evn", bitfile}, "not implemented"},
+		{"no board flag", nil, []string{bitfile}, "--board is required"},
+		{"missing file", nil, []string{"--board", "icebreaker", "/nonexistent.bin"}, "no such file"},
+		{"not bitstream", nil, []string{"--board", "icebreaker", bad}, "not an iCE40 bitstream"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rig := usbtest.NewICEBreaker()
+			if tc.inject != nil {
+				tc.inject(rig)
+			}
+			args := tc.args
+			if args == nil {
+				args = []string{"--board", "icebreaker", bitfile}
+			}
+			out, _, err := run(newFlashCommand(opener(rig.Bus), false), args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %v, want %q", err, tc.want)
+			}
+			if strings.Contains(out, "flashed") || strings.Contains(out, "loaded") {
+				t.Errorf("success line printed despite the fault: %q", out)
+			}
+		})
+	}
+	_ = flash.DefaultFreq
+}
