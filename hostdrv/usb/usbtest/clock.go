@@ -19,6 +19,8 @@ type Clock struct {
 	OutBytes, InBytes         int64
 	// LatencyWaits counts short packets held back by the latency timer.
 	LatencyWaits int
+	// UARTBytes counts bytes carried by emulated UARTs (both ways).
+	UARTBytes int64
 }
 
 // USB timing assumptions of the model.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/lifkit/lifkit/hostdrv/ftdi"
 	"github.com/lifkit/lifkit/hostdrv/usb"
@@ -46,7 +47,7 @@ type channel struct {
 	sendNow  bool
 	mpsse    *mpsseEngine
 	target   Target
-	uartSink func([]byte)
+	uartSink func([]byte) []byte
 }
 
 // NewFTDI returns an emulated chip at bus 1, the given address. Targets
@@ -73,12 +74,14 @@ func NewFTDI(chip ftdi.Chip, address int, targets ...Target) *FTDI {
 	return f
 }
 
-// SetUART connects channel n's UART: bytes the host writes in UART mode
-// are passed to sink.
-func (f *FTDI) SetUART(n int, sink func([]byte)) {
+// SetUART connects channel n's UART to a board: bytes the host writes in
+// UART mode are passed to board, and the bytes it returns are what the
+// board sends back (queued for the host at once). The clock is charged 10
+// bit times per byte each way at the baud rate the host programmed.
+func (f *FTDI) SetUART(n int, board func([]byte) []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.chans[n].uartSink = sink
+	f.chans[n].uartSink = board
 }
 
 // Receive queues bytes the board sends to the host on channel n's UART.
@@ -301,7 +304,12 @@ func (f *FTDI) WriteBulk(ctx context.Context, ep uint8, buf []byte) (int, error)
 	case c.mpsse != nil:
 		c.mpsse.feed(buf[:n])
 	case c.mode == ftdi.ModeReset && c.uartSink != nil:
-		c.uartSink(append([]byte(nil), buf[:n]...))
+		reply := c.uartSink(append([]byte(nil), buf[:n]...))
+		c.rx = append(c.rx, reply...)
+		if baud := f.baud(c); baud > 0 {
+			f.Clock.Now += time.Duration(int64(n+len(reply)) * 10 * int64(time.Second) / int64(baud))
+			f.Clock.UARTBytes += int64(n + len(reply))
+		}
 	}
 	if f.unplugged {
 		return n, f.gone("write")
@@ -371,6 +379,36 @@ func (f *FTDI) Close() error {
 		c.claimed = false
 	}
 	return nil
+}
+
+// baud decodes the divisor the host programmed, independently of the
+// encoder in package ftdi: wValue bits 13..0 are the integer part, bits
+// 15..14 and wIndex bit 8 the eighths code, wIndex bit 9 selects the
+// 12 MHz reference of H chips (3 MHz otherwise).
+func (f *FTDI) baud(c *channel) int {
+	ref := 3_000_000
+	if c.baudIdx&0x200 != 0 {
+		ref = 12_000_000
+	}
+	intPart := int(c.baudVal & 0x3FFF)
+	code := int(c.baudVal>>14) | int(c.baudIdx>>8&1)<<2
+	eighths := [8]int{0, 4, 2, 1, 3, 5, 6, 7}[code]
+	switch {
+	case intPart == 0 && code == 0:
+		return ref
+	case intPart == 1 && code == 0:
+		return ref * 2 / 3
+	}
+	d8 := intPart*8 + eighths
+	return (8*ref + d8/2) / d8
+}
+
+// BaudRate returns the baud rate channel n runs at, decoded from the
+// divisor the host set.
+func (f *FTDI) BaudRate(n int) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.baud(f.chans[n])
 }
 
 // Baud returns the SET_BAUDRATE wValue and wIndex last set on channel n.
