@@ -160,7 +160,9 @@ func SizeCore(d board.Device, s Shape) Core {
 	}
 	c.AccW = min(max(c.AccW, 8), 32)
 	c.NeurAW = max(1, clog2(neurons))
-	c.LayerAW = max(1, clog2(largest))
+	// lif_core needs LAYER_AW >= log2(LANES)+1 and NEUR_AW >= LAYER_AW.
+	c.LayerAW = max(1, clog2(largest), clog2(c.Lanes)+1)
+	c.NeurAW = max(c.NeurAW, c.LayerAW)
 	c.WmemAW = max(1, clog2(WeightWords(s, c.Lanes)))
 	if d.SPRAM >= 4 {
 		c.WmemSPRAM, c.WmemAW = true, 14

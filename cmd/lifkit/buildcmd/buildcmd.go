@@ -97,6 +97,7 @@ builds (scripts/yowasp.sh installs them); YOSYS, NEXTPNR_ICE40, NEXTPNR_ECP5, IC
 ECPPACK override.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SilenceUsage = true // from here on, errors are about the build, not the command line
 			return runBuild(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
@@ -112,7 +113,7 @@ ECPPACK override.`,
 	fl.StringVar(&f.out, "out", filepath.Join("build", "bitstreams"), "output directory")
 	fl.StringVar(&f.cacheDir, "cache-dir", bitstream.DefaultCacheDir(), "build cache directory")
 	fl.BoolVar(&f.noCache, "no-cache", false, "always run the tools")
-	fl.BoolVar(&f.placeholder, "placeholder", false, "build the flow's stand-in top (UART echo + LEDs) instead of the lifkit core")
+	fl.BoolVar(&f.placeholder, "placeholder", false, "build the flow's stand-in top (UART echo + LEDs) instead of lif_core")
 	fl.BoolVar(&f.bake, "bake", false, "put the network's weights into block RAM initialisation (stand-alone boards)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress lines")
 	return cmd
@@ -159,13 +160,17 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 		return errors.New("build: --bake is not available yet: it needs the lifkit top level (rtl/top) with lif_core's WMEM_INIT; the default bitstream loads weights over the host link")
 	}
 	root := toolchain.ModuleRoot()
-	if !f.placeholder {
-		if _, err := os.Stat(filepath.Join(root, "rtl", "top")); err != nil {
-			return errors.New("build: the lifkit top level (rtl/top) is not in this tree yet; --placeholder builds the flow's stand-in top (UART echo + LEDs), sized and checked like the real one")
+	var d bitstream.Design
+	if f.placeholder {
+		d, err = bitstream.PlaceholderDesign(root)
+	} else {
+		// Until rtl/top (core + framed host link) lands, the core is built behind the
+		// bring-up UART bridge of bitstream/hdl.
+		if o.Shape == nil {
+			return errors.New("build: give --net FILE or --core SIZES to size the core (or --placeholder for the flow's stand-in top)")
 		}
-		return errors.New("build: rtl/top exists but the flow does not know its top module yet; use --placeholder")
+		d, err = bitstream.BringupDesign(root)
 	}
-	d, err := bitstream.PlaceholderDesign(root)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func TestBuildErrors(t *testing.T) {
 		{[]string{"build", "--board", "icebreaker", "--core", "784-x-10"}, "want an integer"},
 		{[]string{"build", "--board", "icebreaker", "--net", dir + "/none.yaml"}, "none.yaml"},
 		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10", "--bake"}, "--bake is not available yet"},
-		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10"}, "--placeholder"},
+		{[]string{"build", "--board", "icebreaker"}, "to size the core"},
 	}
 	for _, tc := range tests {
 		_, err := run(t, tc.args...)
