@@ -49,6 +49,7 @@ type clayer struct {
 	ql          *sim.Layer      // QAT: the quantised layer
 	unit        float64         // QAT: integer state per float unit
 	W, R        []float64       // float weights the backward pass uses (effective weights in QAT)
+	WT, RT      []float64       // W and R transposed (by target neuron), for the backward pass
 	recurrent   bool
 	outputLayer bool
 }
@@ -96,10 +97,27 @@ func compile(mode Mode, fn *sim.FloatNetwork, qn *sim.Network, qs []LayerQuant, 
 				}
 			}
 		}
+		if li > 0 {
+			cl.WT = transpose(cl.W, prev, fl.Size)
+		}
+		if cl.R != nil {
+			cl.RT = transpose(cl.R, fl.Size, fl.Size)
+		}
 		c.layers = append(c.layers, cl)
 		prev = fl.Size
 	}
 	return c
+}
+
+// transpose returns the rows x cols matrix m (row-major) transposed.
+func transpose(m []float64, rows, cols int) []float64 {
+	t := make([]float64, len(m))
+	for r := range rows {
+		for c, v := range m[r*cols : (r+1)*cols] {
+			t[c*rows+r] = v
+		}
+	}
+	return t
 }
 
 // encoderTable holds the first draws of the LFSR encoder (rule S-13). The LFSR is re-seeded
@@ -723,11 +741,12 @@ func (w *worker) backward(c *compiled, obj Objective, surr Surrogate, dz []float
 					addTo(gW[int(j)*n:int(j)*n+n], dI)
 				}
 			}
-			// gradient into the previous layer's outputs
+			// gradient into the previous layer's outputs: gPrev(t) += W dI(t), as a sum of
+			// columns so that zero entries of dI cost nothing
 			if gPrev != nil {
 				gp := gPrev[t*nin : (t+1)*nin]
-				for j := range nin {
-					gp[j] += dot(l.W[j*n:j*n+n], dI)
+				for i, d := range dI {
+					axpy(gp, d, l.WT[i*nin:(i+1)*nin])
 				}
 			}
 			// recurrence: I(t) got R^T s(t-1)
@@ -744,8 +763,8 @@ func (w *worker) backward(c *compiled, obj Objective, surr Surrogate, dz []float
 							addTo(gR[int(k)*n:int(k)*n+n], dI)
 						}
 					}
-					for k := range n {
-						w.rec[k] = dot(l.R[k*n:k*n+n], dI)
+					for i, d := range dI {
+						axpy(w.rec, d, l.RT[i*n:(i+1)*n])
 					}
 				}
 			}

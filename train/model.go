@@ -24,7 +24,8 @@ type Arch struct {
 	Reset             sim.ResetMode // default zero
 	Refractory        int
 	// InitScale sets the initial weights: normal with standard deviation InitScale /
-	// sqrt(fan-in) (default 1).
+	// sqrt(fan-in) (default 1), times (1-OutBeta)/(1-Beta) for a readout slower than the
+	// hidden layers.
 	InitScale   float64
 	EncoderSeed uint32 // default sim.DefaultSeed
 }
@@ -75,6 +76,11 @@ func NewNetwork(a Arch, seed uint64) (*sim.FloatNetwork, error) {
 			}
 		}
 		std := a.InitScale / math.Sqrt(float64(max(prev, 1)))
+		if last && a.Output == sim.Readout && a.OutBeta > a.Beta {
+			// a slower readout integrates longer; scale its weights down by the ratio of the
+			// membrane time constants, so the initial logits are as large as with equal ones
+			std *= (1 - l.Beta) / (1 - round(a.Beta))
+		}
 		l.W = make([]float64, prev*n)
 		for k := range l.W {
 			l.W[k] = rng.NormFloat64() * std
