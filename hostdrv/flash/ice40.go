@@ -105,24 +105,27 @@ func (f *ICE40) wait(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// cmd queues one flash command with CS held low (CRESET low): out is
-// sent, and if in is not nil it receives what MISO returned for every
-// byte of out.
-func (f *ICE40) cmd(ctx context.Context, out, in []byte) error {
+// tx implements spiPort over the MPSSE pins with CRESET held low.
+func (f *ICE40) tx(ctx context.Context, out, in []byte) error {
 	if err := f.pins(ctx, true, true); err != nil {
 		return err
 	}
-	var err error
-	if in != nil {
-		err = f.m.Shift(ctx, spiXfer, out, in)
-	} else {
-		err = f.m.Shift(ctx, spiWrite, out, nil)
-	}
-	if err != nil {
+	if err := f.m.Shift(ctx, spiWrite, out, nil); err != nil {
 		return err
+	}
+	if len(in) > 0 { // read only: MOSI idles.
+		if err := f.m.Shift(ctx, ftdi.FlagReadTDO, nil, in); err != nil {
+			return err
+		}
 	}
 	return f.pins(ctx, false, true)
 }
+
+func (f *ICE40) flush(ctx context.Context) error { return f.m.Flush(ctx) }
+
+func (f *ICE40) maxRead() int { return f.m.Port().Chip().TxBuffer - 16 }
+
+func (f *ICE40) spi() spiFlash { return spiFlash{p: f, maxBusy: f.MaxBusyPolls} }
 
 // Identify holds the FPGA in reset, wakes the flash and reads its JEDEC ID.
 func (f *ICE40) Identify(ctx context.Context) (Part, error) {
@@ -140,7 +143,7 @@ func (f *ICE40) Identify(ctx context.Context) (Part, error) {
 			return err
 		}
 		// Flash reset: 8 bytes 0xFF, then 2 bits, each in its own frame.
-		if err := f.cmd(ctx, bytes.Repeat([]byte{0xFF}, 8), nil); err != nil {
+		if err := f.tx(ctx, bytes.Repeat([]byte{0xFF}, 8), nil); err != nil {
 			return err
 		}
 		if err := f.pins(ctx, true, true); err != nil {
@@ -152,45 +155,18 @@ func (f *ICE40) Identify(ctx context.Context) (Part, error) {
 		if err := f.pins(ctx, false, true); err != nil {
 			return err
 		}
-		return f.cmd(ctx, []byte{0xAB}, nil) // release power-down.
+		return f.tx(ctx, []byte{0xAB}, nil) // release power-down.
 	}
 	if err := steps(); err != nil {
 		return Part{}, fmt.Errorf("flash: reset: %w", err)
 	}
-	in := make([]byte, 4)
-	if err := f.cmd(ctx, []byte{0x9F, 0, 0, 0}, in); err != nil {
-		return Part{}, fmt.Errorf("flash: read id: %w", err)
-	}
-	if err := f.m.Flush(ctx); err != nil {
-		return Part{}, fmt.Errorf("flash: read id: %w", err)
-	}
-	part, err := LookupPart([3]byte{in[1], in[2], in[3]})
+	part, err := f.spi().readID(ctx)
 	if err != nil {
 		return Part{}, err
 	}
 	f.part = part
 	return part, nil
 }
-
-// waitReady polls the status register until BUSY clears.
-func (f *ICE40) waitReady(ctx context.Context, what string) error {
-	st := make([]byte, 5)
-	for i := 0; i < f.MaxBusyPolls; i++ {
-		if err := f.cmd(ctx, []byte{0x05, 0, 0, 0, 0}, st); err != nil {
-			return err
-		}
-		if err := f.m.Flush(ctx); err != nil {
-			return err
-		}
-		// iceprog wants the bit clear on consecutive reads.
-		if st[2]&1 == 0 && st[3]&1 == 0 && st[4]&1 == 0 {
-			return nil
-		}
-	}
-	return fmt.Errorf("flash: %s: %w after %d status polls; power-cycle the board and try again", what, ErrBusy, f.MaxBusyPolls)
-}
-
-func addr24(op byte, a int) []byte { return []byte{op, byte(a >> 16), byte(a >> 8), byte(a)} }
 
 func checkImage(img []byte, raw bool) error {
 	if len(img) == 0 {
@@ -214,155 +190,24 @@ func (f *ICE40) Program(ctx context.Context, img []byte, o Options) error {
 	if err := checkImage(img, o.Raw); err != nil {
 		return err
 	}
-	if o.PagesPerBatch <= 0 {
-		o.PagesPerBatch = 16
-	}
-	if o.StatusReads <= 0 {
-		o.StatusReads = 4
-	}
-	progress := o.Progress
-	if progress == nil {
-		progress = func(string, int, int) {}
-	}
 	part, err := f.Identify(ctx)
 	if err != nil {
 		return err
 	}
-	if len(img) > part.Size {
-		return &TooLargeError{Image: len(img), Part: part}
-	}
-
-	// Erase the 64 KiB blocks the image covers, and only those.
-	const block = 64 << 10
-	end := (len(img) + block - 1) / block * block
-	for a := 0; a < end; a += block {
-		if err := f.cmd(ctx, []byte{0x06}, nil); err != nil {
-			return fmt.Errorf("flash: erase 0x%06x: %w", a, err)
-		}
-		if err := f.cmd(ctx, addr24(0xD8, a), nil); err != nil {
-			return fmt.Errorf("flash: erase 0x%06x: %w", a, err)
-		}
-		if err := f.waitReady(ctx, fmt.Sprintf("erase 0x%06x", a)); err != nil {
-			return err
-		}
-		progress("erase", a+block, end)
-	}
-
-	if err := f.programPages(ctx, img, o, progress); err != nil {
+	if err := f.spi().write(ctx, img, part, o); err != nil {
 		return err
 	}
 
-	if !o.NoVerify {
-		if err := f.Verify(ctx, img, progress); err != nil {
-			return err
-		}
-	}
-
 	// Power the flash down and let the FPGA boot from it.
-	if err := f.cmd(ctx, []byte{0xB9}, nil); err != nil {
+	if err := f.tx(ctx, []byte{0xB9}, nil); err != nil {
 		return fmt.Errorf("flash: power down: %w", err)
 	}
 	return f.boot(ctx)
 }
 
-// programPages programs img in batches of pages, each page followed by
-// status reads; pages after one that was still busy are redone.
-func (f *ICE40) programPages(ctx context.Context, img []byte, o Options, progress Progress) error {
-	const page = 256
-	type pageStatus struct {
-		addr int
-		st   []byte
-	}
-	for a := 0; a < len(img); {
-		var batch []pageStatus
-		b := a
-		for len(batch) < o.PagesPerBatch && b < len(img) {
-			n := page - b%page
-			if b+n > len(img) {
-				n = len(img) - b
-			}
-			if err := f.cmd(ctx, []byte{0x06}, nil); err != nil {
-				return fmt.Errorf("flash: write 0x%06x: %w", b, err)
-			}
-			if err := f.cmd(ctx, append(addr24(0x02, b), img[b:b+n]...), nil); err != nil {
-				return fmt.Errorf("flash: write 0x%06x: %w", b, err)
-			}
-			st := make([]byte, 1+o.StatusReads)
-			out := make([]byte, 1+o.StatusReads)
-			out[0] = 0x05
-			if err := f.cmd(ctx, out, st); err != nil {
-				return fmt.Errorf("flash: write 0x%06x: %w", b, err)
-			}
-			batch = append(batch, pageStatus{b, st})
-			b += n
-		}
-		if err := f.m.Flush(ctx); err != nil {
-			return fmt.Errorf("flash: write 0x%06x..0x%06x: %w", a, b, err)
-		}
-		next := b
-		for _, p := range batch {
-			if p.st[len(p.st)-1]&1 != 0 {
-				// Still busy: later pages of the batch may have been
-				// ignored. Wait, then redo from the next page.
-				if err := f.waitReady(ctx, fmt.Sprintf("write 0x%06x", p.addr)); err != nil {
-					return err
-				}
-				next = p.addr + page - p.addr%page
-				break
-			}
-		}
-		if next > len(img) {
-			next = len(img)
-		}
-		a = next
-		progress("write", a, len(img))
-	}
-	return nil
-}
-
-// Verify reads the flash back and compares it with img.
+// Verify reads the flash back and compares it with img (Identify first).
 func (f *ICE40) Verify(ctx context.Context, img []byte, progress Progress) error {
-	if progress == nil {
-		progress = func(string, int, int) {}
-	}
-	chunk := f.m.Port().Chip().TxBuffer - 16
-	for a := 0; a < len(img); a += chunk {
-		n := chunk
-		if a+n > len(img) {
-			n = len(img) - a
-		}
-		got := make([]byte, n)
-		err := f.pins(ctx, true, true)
-		if err == nil {
-			err = f.m.Shift(ctx, spiWrite, addr24(0x03, a), nil)
-		}
-		if err == nil { // read only: MOSI idles, nothing but the header goes out.
-			err = f.m.Shift(ctx, ftdi.FlagReadTDO, nil, got)
-		}
-		if err == nil {
-			err = f.pins(ctx, false, true)
-		}
-		if err == nil {
-			err = f.m.Flush(ctx)
-		}
-		if err != nil {
-			return fmt.Errorf("flash: verify 0x%06x: %w", a, err)
-		}
-		if !bytes.Equal(got, img[a:a+n]) {
-			ve := &VerifyError{Addr: -1}
-			for i := range got {
-				if got[i] != img[a+i] {
-					if ve.Addr < 0 {
-						ve.Addr, ve.Want, ve.Got = a+i, img[a+i], got[i]
-					}
-					ve.Count++
-				}
-			}
-			return ve
-		}
-		progress("verify", a+n, len(img))
-	}
-	return nil
+	return f.spi().verify(ctx, img, progress)
 }
 
 // boot releases every line so that the FPGA boots from flash, then checks CDONE.
