@@ -131,19 +131,24 @@ func clog2(n int) int {
 	return bits.Len(uint(n - 1))
 }
 
-// lanesFor is the lane count lifkit uses on a device: 8 on iCE40 (four SPRAMs give 64 bits a
-// clock on the UP5K), 16 (the core's maximum) on ECP5.
-func lanesFor(d board.Device) int {
-	if d.Family == board.ECP5 {
-		return 16
+// laneChoices are the lane counts Fit tries on a device, most first: on the UP5K only 8 (four
+// SPRAMs give 64 bits a clock); elsewhere the core's 16 (ECP5) or 8 (iCE40) down to 1, since
+// every lane has its own accumulator bank in block RAM.
+func laneChoices(d board.Device) []int {
+	switch {
+	case d.SPRAM >= 4:
+		return []int{8}
+	case d.Family == board.ECP5:
+		return []int{16, 8, 4, 2, 1}
+	default:
+		return []int{8, 4, 2, 1}
 	}
-	return 8
 }
 
-// SizeCore returns the smallest lif_core configuration that runs the shape on the device.
-// It does not check that the core fits (see Fit).
-func SizeCore(d board.Device, s Shape) Core {
-	c := Core{Lanes: lanesFor(d), LayersMax: len(s.Layers), InAW: max(1, clog2(s.Inputs))}
+// SizeCore returns the smallest lif_core configuration with the given lane count that runs
+// the shape on the device. It does not check that the core fits (see Fit).
+func SizeCore(d board.Device, s Shape, lanes int) Core {
+	c := Core{Lanes: lanes, LayersMax: len(s.Layers), InAW: max(1, clog2(s.Inputs))}
 	neurons, largest := 0, 0
 	prev := s.Inputs
 	for _, l := range s.Layers {
@@ -164,7 +169,7 @@ func SizeCore(d board.Device, s Shape) Core {
 	c.LayerAW = max(1, clog2(largest), clog2(c.Lanes)+1)
 	c.NeurAW = max(c.NeurAW, c.LayerAW)
 	c.WmemAW = max(1, clog2(WeightWords(s, c.Lanes)))
-	if d.SPRAM >= 4 {
+	if d.SPRAM >= 4 && lanes == 8 {
 		c.WmemSPRAM, c.WmemAW = true, 14
 	}
 	return c

@@ -45,11 +45,12 @@ func (e *MisfitError) Error() string {
 
 // Fit sizes a core for the shape on the board's device and refuses, with a *MisfitError, a
 // shape whose weights or state do not fit its memories. The weight count is exact for the
-// layout of docs/rtl.md; the other block RAM use is an estimate (the report after place and
-// route has the real figure).
+// layout of docs/rtl.md; the other block RAM use follows lif_core's memories and the cheapest
+// mode of each (Yosys may choose another; the report after place and route has the real
+// figure).
 func Fit(b *board.Board, s Shape) (Plan, error) {
 	d := b.DeviceInfo()
-	p, err := plan(d, s)
+	p, err := bestPlan(d, s)
 	if err != nil {
 		return p, err
 	}
@@ -69,11 +70,34 @@ func blockName(d board.Device) string {
 	return "SB_RAM40_4K"
 }
 
-func plan(d board.Device, s Shape) (Plan, error) {
+func (p Plan) fits() bool {
+	return p.WeightWords <= p.CapacityWords && p.WeightBlocks+p.OtherBlocks <= p.Blocks
+}
+
+// bestPlan returns the plan with the most lanes that fits, or the plan with the most lanes
+// when none fits.
+func bestPlan(d board.Device, s Shape) (Plan, error) {
+	var first Plan
+	for i, lanes := range laneChoices(d) {
+		p, err := plan(d, s, lanes)
+		if err != nil {
+			return p, err
+		}
+		if p.fits() {
+			return p, nil
+		}
+		if i == 0 {
+			first = p
+		}
+	}
+	return first, nil
+}
+
+func plan(d board.Device, s Shape, lanes int) (Plan, error) {
 	if len(s.Layers) == 0 || s.Inputs < 1 {
 		return Plan{}, fmt.Errorf("bitstream: empty network shape")
 	}
-	c := SizeCore(d, s)
+	c := SizeCore(d, s, lanes)
 	p := Plan{Device: d.Part, Shape: s.String(), Core: c, WeightWords: WeightWords(s, c.Lanes), WordBits: c.Lanes * 8, Blocks: d.BRAM}
 	switch {
 	case c.WmemSPRAM:
@@ -94,45 +118,65 @@ func plan(d board.Device, s Shape) (Plan, error) {
 	return p, nil
 }
 
-// memBlocks is how many block RAM primitives a width x depth memory takes, as Yosys maps it:
-// iCE40 SB_RAM40_4K as 256 x 16; ECP5 DP16KD as 1024 x 18.
+// blockModes are the width x depth shapes of one block RAM primitive: SB_RAM40_4K (256x16,
+// 512x8, 1024x4, 2048x2) and DP16KD/PDPW16KD (16384x1 .. 1024x18, 512x36).
+var blockModes = map[board.Family][][2]int{
+	board.ICE40: {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}},
+	board.ECP5:  {{1, 16384}, {2, 8192}, {4, 4096}, {9, 2048}, {18, 1024}, {36, 512}},
+}
+
+// memBlocks is how many block RAM primitives a width x depth memory takes in the cheapest
+// mode of the primitive.
 func memBlocks(d board.Device, width, depth int) int {
 	if width <= 0 || depth <= 0 {
 		return 0
 	}
-	if d.Family == board.ECP5 {
-		return ceilDiv(width, 18) * ceilDiv(depth, 1024)
+	best := 0
+	for _, m := range blockModes[d.Family] {
+		n := ceilDiv(width, m[0]) * ceilDiv(depth, m[1])
+		if best == 0 || n < best {
+			best = n
+		}
 	}
-	return ceilDiv(width, 16) * ceilDiv(depth, 256)
+	return best
 }
 
+// wordsIn is how many width-bit words fit in the given number of blocks, in steps of whole
+// block columns.
 func wordsIn(d board.Device, width, blocks int) int {
-	if blocks <= 0 {
-		return 0
+	best := 0
+	for _, m := range blockModes[d.Family] {
+		cols := ceilDiv(width, m[0])
+		if w := blocks / cols * m[1]; w > best {
+			best = w
+		}
 	}
-	if d.Family == board.ECP5 {
-		return blocks / ceilDiv(width, 18) * 1024
-	}
-	return blocks / ceilDiv(width, 16) * 256
+	return best
 }
 
-// otherBlocks estimates the block RAM of everything but the weights: neuron state (I, V, r
-// and the statistics word), per-lane accumulators, the double-buffered event lists, the
-// intensity RAM and the host link's FIFOs (2 blocks).
+// otherBlocks counts the block RAM of lif_core's memories other than the weights, as
+// rtl/core/lif_core.v declares them (each lif_ram_sdp is its own memory): layer parameters
+// 32 x 2^(log2 LAYERS_MAX + 3); neuron I, V and statistics SMAX x 2^NEUR_AW and r 4 x
+// 2^NEUR_AW; intensities 8 x 2^IN_AW; the input event list IN_AW x 2^IN_AW; the spike lists
+// LAYER_AW x 2^(NEUR_AW+1); one accumulator bank per lane, ACC_W x 2^(LAYER_AW - log2 LANES).
+// On ECP5, memories of at most 16 words go to distributed RAM instead.
 func otherBlocks(d board.Device, s Shape, c Core) int {
-	neurons := 1 << c.NeurAW
-	largest := 1 << c.LayerAW
-	small := func(width, depth int) int { // Yosys keeps memories under 2 Kbit in logic or LUT RAM
-		if width*depth < 2048 {
+	mem := func(width, aw int) int {
+		if d.Family == board.ECP5 && aw <= 4 {
 			return 0
 		}
-		return memBlocks(d, width, depth)
+		return memBlocks(d, width, 1<<aw)
 	}
-	n := small(2*c.SMax+4, neurons) + small(32, neurons)
-	n += c.Lanes * small(c.AccW, ceilDiv(largest, c.Lanes))
-	n += 2 * small(16, largest)
-	n += small(8, 1<<c.InAW)
-	return n + 2
+	lyw := 1
+	if c.LayersMax > 1 {
+		lyw = clog2(c.LayersMax)
+	}
+	n := mem(32, lyw+3)
+	n += 3*mem(c.SMax, c.NeurAW) + mem(4, c.NeurAW)
+	n += mem(8, c.InAW) + mem(c.InAW, c.InAW)
+	n += mem(c.LayerAW, c.NeurAW+1)
+	n += c.Lanes * mem(c.AccW, c.LayerAW-clog2(c.Lanes))
+	return n
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
@@ -143,8 +187,8 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 func misfit(b *board.Board, d board.Device, s Shape, res string, need, have int, unit string) error {
 	e := &MisfitError{Board: b.Name, Part: d.Part, Shape: s.String(), Resource: res, Need: need, Have: have, Unit: unit}
 	fits := func(t Shape) bool {
-		p, err := plan(d, t)
-		return err == nil && p.WeightWords <= p.CapacityWords && p.WeightBlocks+p.OtherBlocks <= p.Blocks
+		p, err := bestPlan(d, t)
+		return err == nil && p.fits()
 	}
 	try := func(set func(Shape, int) Shape, hi int) {
 		lo := 0 // largest size known to fit
