@@ -23,6 +23,7 @@ var Parts = []Part{
 	{[3]byte{0xC2, 0x28, 0x15}, "Macronix MX25R1635F", 2 << 20},
 	{[3]byte{0xC2, 0x28, 0x16}, "Macronix MX25R3235F", 4 << 20},
 	{[3]byte{0xC2, 0x20, 0x16}, "Macronix MX25L3233F", 4 << 20},
+	{[3]byte{0xC2, 0x20, 0x18}, "Macronix MX25L12833F", 16 << 20},
 	{[3]byte{0xC8, 0x40, 0x15}, "GigaDevice GD25Q16", 2 << 20},
 	{[3]byte{0xC8, 0x40, 0x16}, "GigaDevice GD25Q32", 4 << 20},
 	{[3]byte{0x9D, 0x60, 0x16}, "ISSI IS25LP032", 4 << 20},

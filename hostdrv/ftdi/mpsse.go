@@ -46,7 +46,11 @@ type MPSSE struct {
 	freq    int
 	maxCmd  int
 	maxRepl int
+	hooks   []func()
 }
+
+// after queues fn to run once the queued reads are filled.
+func (m *MPSSE) after(fn func()) { m.hooks = append(m.hooks, fn) }
 
 // NewMPSSE puts the port in MPSSE mode, checks that the engine answers
 // (bad-opcode echo), and sets the clock to at most freqHz.
@@ -259,12 +263,15 @@ func (m *MPSSE) Flush(ctx context.Context) error {
 	if m.expect > 0 {
 		m.cmd = append(m.cmd, OpSendNow)
 	}
-	cmd, slots, expect := m.cmd, m.slots, m.expect
-	m.cmd, m.slots, m.expect = m.cmd[:0], nil, 0
+	cmd, slots, expect, hooks := m.cmd, m.slots, m.expect, m.hooks
+	m.cmd, m.slots, m.expect, m.hooks = m.cmd[:0], nil, 0, nil
 	if err := m.p.Write(ctx, cmd); err != nil {
 		return fmt.Errorf("ftdi: mpsse: %w", err)
 	}
 	if expect == 0 {
+		for _, h := range hooks {
+			h()
+		}
 		return nil
 	}
 	reply := make([]byte, expect)
@@ -274,6 +281,9 @@ func (m *MPSSE) Flush(ctx context.Context) error {
 	off := 0
 	for _, s := range slots {
 		off += copy(s, reply[off:])
+	}
+	for _, h := range hooks {
+		h()
 	}
 	return nil
 }

@@ -28,3 +28,22 @@ func NewUPduino3() *ICE40Rig {
 	f.desc.Product = "UPduino v3.0"
 	return &ICE40Rig{Bus: NewBus(f), FTDI: f, Board: b, Flash: fl}
 }
+
+// ECP5Rig is an emulated ECP5 board on an emulated bus.
+type ECP5Rig struct {
+	Bus   *Bus
+	FTDI  *FTDI
+	FPGA  *ECP5
+	Flash *SPIFlash
+}
+
+// NewECP5EVN returns an emulated ECP5-EVN: FT2232H channel A JTAG to an
+// ECP5 with the given IDCODE (the real board: 0x81113043, LFE5UM5G-85F)
+// and a 16 MiB Macronix MX25L12833F flash.
+func NewECP5EVN(idcode uint32) *ECP5Rig {
+	fl := NewSPIFlash([3]byte{0xC2, 0x20, 0x18}, 16<<20)
+	e := NewECP5(idcode, fl)
+	f := NewFTDI(ftdi.FT2232H, 7, e)
+	f.desc.Product = "Lattice ECP5 Evaluation Board"
+	return &ECP5Rig{Bus: NewBus(f), FTDI: f, FPGA: e, Flash: fl}
+}
