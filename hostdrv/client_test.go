@@ -59,8 +59,8 @@ func checkAgainstSim(t *testing.T, c *hostdrv.Client, n *sim.Network, samples []
 
 func testNets(rng *rand.Rand) []*sim.Network {
 	return []*sim.Network{
-		randomNet(rng, []int{20, 24, 5}, true, true),    // recurrent hidden, readout
-		randomNet(rng, []int{64, 40, 10}, false, false), // lif output, spike_count
+		linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true),    // recurrent hidden, readout
+		linktest.RandomNetwork(rng, []int{64, 40, 10}, false, false), // lif output, spike_count
 	}
 }
 
@@ -75,7 +75,7 @@ func TestInferAgreesWithSim(t *testing.T) {
 			}
 			samples := make([]sim.Sample, 100)
 			for i := range samples {
-				samples[i] = randomSample(rng, n.Inputs)
+				samples[i] = linktest.RandomSample(rng, n.Inputs)
 			}
 			checkAgainstSim(t, c, n, samples)
 			// One at a time agrees too, and the hidden spike counts match sim's.
@@ -121,7 +121,7 @@ func TestLineNoise(t *testing.T) {
 			}
 			samples := make([]sim.Sample, 200)
 			for i := range samples {
-				samples[i] = randomSample(rng, n.Inputs)
+				samples[i] = linktest.RandomSample(rng, n.Inputs)
 			}
 			checkAgainstSim(t, c, n, samples)
 			s := c.Stats()
@@ -136,7 +136,7 @@ func TestLineNoise(t *testing.T) {
 
 func TestLoadNetworkReportsFailedReadBack(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 0))
-	n := randomNet(rng, []int{20, 24, 5}, true, true)
+	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
 	info := linktest.DefaultInfo()
 	link := linktest.NewLink(1, info, linktest.Noise{}, linktest.Noise{})
 	link.Device.Faults = []linktest.Fault{{Space: hostdrv.SpaceR, Layer: 0, Addr: 77, Mask: 0x04}}
@@ -150,7 +150,7 @@ func TestLoadNetworkReportsFailedReadBack(t *testing.T) {
 	if !errors.As(err, &ve) || ve.Space != "layers[0].recurrent_weights" || ve.Offset != 77 || ve.Wrote^ve.Read != 0x04 {
 		t.Fatalf("LoadNetwork = %v, want a VerifyError at layers[0].recurrent_weights byte 77", err)
 	}
-	if _, err := c.Infer(context.Background(), randomSample(rng, n.Inputs)); err == nil {
+	if _, err := c.Infer(context.Background(), linktest.RandomSample(rng, n.Inputs)); err == nil {
 		t.Fatalf("Infer after a failed load must refuse")
 	}
 }
@@ -169,7 +169,7 @@ func TestLoadNetworkFit(t *testing.T) {
 		{"weight bits", func(i *hostdrv.Info) { i.MaxWeightBits = 1 }, "layers[0].weight_bits"},
 		{"layers", func(i *hostdrv.Info) { i.MaxLayers = 1 }, "layers"},
 	}
-	n := randomNet(rng, []int{20, 24, 5}, true, true)
+	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			in := info
@@ -216,7 +216,7 @@ func TestDeadLinkAndCancel(t *testing.T) {
 func TestCancelMidBatchThenRecover(t *testing.T) {
 	checkGoroutinesAfterCleanup(t, runtime.NumGoroutine()) // registered first, so it runs last
 	rng := rand.New(rand.NewPCG(15, 0))
-	n := randomNet(rng, []int{64, 40, 10}, false, false)
+	n := linktest.RandomNetwork(rng, []int{64, 40, 10}, false, false)
 	func() {
 		c, _ := open(t, 4, linktest.DefaultInfo(), linktest.Noise{}, hostdrv.Options{})
 		if err := c.LoadNetwork(context.Background(), n); err != nil {
@@ -224,7 +224,7 @@ func TestCancelMidBatchThenRecover(t *testing.T) {
 		}
 		samples := make([]sim.Sample, 50)
 		for i := range samples {
-			samples[i] = randomSample(rng, n.Inputs)
+			samples[i] = linktest.RandomSample(rng, n.Inputs)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		k := 0
@@ -263,13 +263,13 @@ func checkGoroutinesAfterCleanup(t *testing.T, before int) {
 
 func TestStateReadWrite(t *testing.T) {
 	rng := rand.New(rand.NewPCG(16, 0))
-	n := randomNet(rng, []int{20, 24, 5}, true, true)
+	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
 	c, _ := open(t, 5, linktest.DefaultInfo(), linktest.Noise{}, hostdrv.Options{})
 	ctx := context.Background()
 	if err := c.LoadNetwork(ctx, n); err != nil {
 		t.Fatal(err)
 	}
-	s := randomSample(rng, n.Inputs)
+	s := linktest.RandomSample(rng, n.Inputs)
 	if _, err := c.Infer(ctx, s); err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ const (
 	SpaceCounts byte = 0x07 // read only: spike count per neuron, u16
 	SpaceTrace  byte = 0x08 // read only: readout V after every step, i32, [t][c]
 	SpaceMaxV   byte = 0x09 // read only: readout max V over the run, i32 per class
+	SpaceCore   byte = 0x0A // lif_core's host port: 32-bit words at word addresses (docs/rtl.md)
 )
 
 // Sizes of the fixed records.
@@ -100,6 +101,11 @@ type Info struct {
 	ClockHz       int    // core clock, 0 if unknown
 	Baud          int    // UART baud, 0 if not a UART
 	Lanes         int    // synaptic operations per clock
+	// CorePort (feature bit 3) means the device exposes lif_core's 32-bit host port as space
+	// SpaceCore and the host lays the network out itself (docs/rtl.md); the core's compile-time
+	// parameters then follow (keys 20-24).
+	CorePort                            bool
+	AccW, NeurAW, LayerAW, InAW, WmemAW int
 }
 
 // INFO keys (TLV, docs/protocol.md): each entry is key u8, len u8, value (little endian).
@@ -123,6 +129,11 @@ const (
 	keyClockHz
 	keyBaud
 	keyLanes
+	keyAccW
+	keyNeurAW
+	keyLayerAW
+	keyInAW
+	keyWmemAW
 )
 
 func appendTLV32(b []byte, key byte, v int) []byte {
@@ -157,6 +168,9 @@ func (i *Info) MarshalBinary() ([]byte, error) {
 	if i.Encoder {
 		feat |= 4
 	}
+	if i.CorePort {
+		feat |= 8
+	}
 	b = append(b, keyFeatures, 1, feat)
 	b = appendTLV32(b, keyMaxSteps, i.MaxSteps)
 	b = appendTLV32(b, keyInputMem, i.InputMem)
@@ -166,6 +180,10 @@ func (i *Info) MarshalBinary() ([]byte, error) {
 	b = appendTLV32(b, keyClockHz, i.ClockHz)
 	b = appendTLV32(b, keyBaud, i.Baud)
 	b = appendTLV32(b, keyLanes, i.Lanes)
+	if i.CorePort {
+		b = append(b, keyAccW, 1, byte(i.AccW), keyNeurAW, 1, byte(i.NeurAW), keyLayerAW, 1, byte(i.LayerAW),
+			keyInAW, 1, byte(i.InAW), keyWmemAW, 1, byte(i.WmemAW))
+	}
 	return b, nil
 }
 
@@ -215,7 +233,7 @@ func (i *Info) UnmarshalBinary(b []byte) error {
 			i.MaxStateBits = u()
 		case keyFeatures:
 			f := u()
-			i.Recurrent, i.ReadoutLayer, i.Encoder = f&1 != 0, f&2 != 0, f&4 != 0
+			i.Recurrent, i.ReadoutLayer, i.Encoder, i.CorePort = f&1 != 0, f&2 != 0, f&4 != 0, f&8 != 0
 		case keyMaxSteps:
 			i.MaxSteps = u()
 		case keyInputMem:
@@ -232,6 +250,16 @@ func (i *Info) UnmarshalBinary(b []byte) error {
 			i.Baud = u()
 		case keyLanes:
 			i.Lanes = u()
+		case keyAccW:
+			i.AccW = u()
+		case keyNeurAW:
+			i.NeurAW = u()
+		case keyLayerAW:
+			i.LayerAW = u()
+		case keyInAW:
+			i.InAW = u()
+		case keyWmemAW:
+			i.WmemAW = u()
 		}
 	}
 	for _, k := range []byte{keyProtocol, keyMaxLayers, keyMaxInputs, keyMaxNeurons, keyWeightMem, keyWeightBits, keyMaxStateBits, keyMaxSteps, keyInputMem, keyMaxBody, keyWindow} {
@@ -466,7 +494,9 @@ func DecodeRunRequest(b []byte) (RunRequest, error) {
 // then n i32 values: the readout's max membrane per class (max_membrane) or the output layer's
 // spike counts (spike_count).
 type RunSummary struct {
-	Prediction  int
+	Prediction int
+	// InputSpikes is -1 (0xFFFFFFFF on the wire) when the device cannot count them (the RTL
+	// does not see the spikes its encoder forms).
 	InputSpikes int
 	Clocks      uint32 // core clocks the run took; 0 when the device cannot count them
 	Outputs     []int32
@@ -475,7 +505,7 @@ type RunSummary struct {
 // Encode returns the RUN answer body.
 func (s *RunSummary) Encode() []byte {
 	b := binary.LittleEndian.AppendUint16(nil, uint16(s.Prediction))
-	b = binary.LittleEndian.AppendUint32(b, uint32(s.InputSpikes))
+	b = binary.LittleEndian.AppendUint32(b, uint32(int32(s.InputSpikes)))
 	b = binary.LittleEndian.AppendUint32(b, s.Clocks)
 	b = binary.LittleEndian.AppendUint16(b, uint16(len(s.Outputs)))
 	for _, v := range s.Outputs {
@@ -491,7 +521,7 @@ func DecodeRunSummary(b []byte) (RunSummary, error) {
 	}
 	s := RunSummary{
 		Prediction:  int(binary.LittleEndian.Uint16(b)),
-		InputSpikes: int(binary.LittleEndian.Uint32(b[2:])),
+		InputSpikes: int(int32(binary.LittleEndian.Uint32(b[2:]))),
 		Clocks:      binary.LittleEndian.Uint32(b[6:]),
 	}
 	n := int(binary.LittleEndian.Uint16(b[10:]))

@@ -148,3 +148,53 @@ func (e *End) Close() error {
 	}
 	return nil
 }
+
+// Noisy wraps a Transport with line noise: bytes written pass through toDev, bytes read through
+// toHost, drawn from a generator seeded with seed.
+func Noisy(t hostdrv.Transport, seed uint64, toDev, toHost Noise) hostdrv.Transport {
+	return &noisy{Transport: t, rng: rand.New(rand.NewPCG(seed, seed^0x5DEECE66D)), toDev: toDev, toHost: toHost}
+}
+
+type noisy struct {
+	hostdrv.Transport
+	mu            sync.Mutex
+	rng           *rand.Rand
+	toDev, toHost Noise
+}
+
+func (n *noisy) apply(p []byte, nz Noise) []byte {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]byte, 0, len(p)+8)
+	for _, b := range p {
+		if nz.Insert > 0 && n.rng.Float64() < nz.Insert {
+			out = append(out, byte(n.rng.UintN(256)))
+		}
+		if nz.Drop > 0 && n.rng.Float64() < nz.Drop {
+			continue
+		}
+		if nz.Flip > 0 && n.rng.Float64() < nz.Flip {
+			b ^= 1 << n.rng.UintN(8)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (n *noisy) Write(p []byte) (int, error) {
+	if _, err := n.Transport.Write(n.apply(p, n.toDev)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Read may return fewer bytes than arrived (dropped) or more (inserted), never more than p holds.
+func (n *noisy) Read(p []byte) (int, error) {
+	buf := make([]byte, max(1, len(p)/2))
+	k, err := n.Transport.Read(buf)
+	out := n.apply(buf[:k], n.toHost)
+	if len(out) > len(p) {
+		out = out[:len(p)]
+	}
+	return copy(p, out), err
+}

@@ -1,4 +1,4 @@
-package hostdrv_test
+package linktest
 
 import (
 	"math/rand/v2"
@@ -6,10 +6,10 @@ import (
 	"github.com/lifkit/lifkit/sim"
 )
 
-// randomNet builds a valid network with random weights and parameters chosen so that neurons
+// RandomNetwork builds a valid network with random weights and parameters chosen so that neurons
 // fire: sizes[0] inputs, then one layer per further size. readout selects a readout last layer
 // (max_membrane) instead of lif (spike_count); recurrent makes the first hidden layer recurrent.
-func randomNet(rng *rand.Rand, sizes []int, readout, recurrent bool) *sim.Network {
+func RandomNetwork(rng *rand.Rand, sizes []int, readout, recurrent bool) *sim.Network {
 	n := &sim.Network{Name: "random", Inputs: sizes[0], EncoderSeed: uint32(rng.Uint32() | 1), Predict: sim.SpikeCount}
 	prev := sizes[0]
 	for li, size := range sizes[1:] {
@@ -46,8 +46,8 @@ func randomNet(rng *rand.Rand, sizes []int, readout, recurrent bool) *sim.Networ
 	return n
 }
 
-// randomSample draws intensities or spike events for n inputs.
-func randomSample(rng *rand.Rand, inputs int) sim.Sample {
+// RandomSample draws intensities or spike events for n inputs.
+func RandomSample(rng *rand.Rand, inputs int) sim.Sample {
 	steps := 1 + rng.IntN(30)
 	s := sim.Sample{Steps: steps, Label: -1}
 	if rng.IntN(2) == 0 {

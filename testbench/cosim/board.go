@@ -1,0 +1,85 @@
+package cosim
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/lifkit/lifkit/hostdrv"
+)
+
+// Board is a running co-simulation: a hostdrv.Transport whose bytes travel through the RTL's
+// UART at bit level.
+type Board struct {
+	cmd    *exec.Cmd
+	w      *os.File // to the simulation's stdin
+	r      *os.File // from its stdout
+	stderr bytes.Buffer
+	once   sync.Once
+	err    error
+}
+
+var _ hostdrv.Transport = (*Board)(nil)
+
+// Start runs the co-simulation executable exe (from Build).
+func Start(exe string) (*Board, error) {
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("cosim: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		return nil, fmt.Errorf("cosim: %w", err)
+	}
+	b := &Board{w: inW, r: outR}
+	b.cmd = exec.Command(exe)
+	b.cmd.Stdin, b.cmd.Stdout, b.cmd.Stderr = inR, outW, &b.stderr
+	if err := b.cmd.Start(); err != nil {
+		inR.Close()
+		inW.Close()
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("cosim: start %s: %w", exe, err)
+	}
+	inR.Close() // the child holds its own copies
+	outW.Close()
+	return b, nil
+}
+
+// Read implements hostdrv.Transport.
+func (b *Board) Read(p []byte) (int, error) { return b.r.Read(p) }
+
+// Write implements hostdrv.Transport.
+func (b *Board) Write(p []byte) (int, error) { return b.w.Write(p) }
+
+// SetReadDeadline implements hostdrv.Transport.
+func (b *Board) SetReadDeadline(t time.Time) error { return b.r.SetReadDeadline(t) }
+
+// Close ends the simulation (EOF on its stdin) and waits for it.
+func (b *Board) Close() error {
+	b.once.Do(func() {
+		b.w.Close()
+		done := make(chan error, 1)
+		go func() { done <- b.cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				b.err = fmt.Errorf("cosim: simulation exited: %w: %s", err, b.stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			b.cmd.Process.Kill()
+			<-done
+			b.err = fmt.Errorf("cosim: simulation did not stop within 10 s of EOF; killed")
+		}
+		b.r.Close()
+	})
+	return b.err
+}
+
+// Summary is the harness's exit line (clocks simulated, bytes each way), once Close returned.
+func (b *Board) Summary() string { return b.stderr.String() }

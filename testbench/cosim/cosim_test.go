@@ -1,0 +1,120 @@
+package cosim
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/lifkit/lifkit/hostdrv"
+	"github.com/lifkit/lifkit/hostdrv/linktest"
+	"github.com/lifkit/lifkit/sim"
+)
+
+// board builds (cached) and starts the default co-simulated board and opens a client on it,
+// optionally through line noise.
+func board(t *testing.T, seed uint64, noise linktest.Noise) (*hostdrv.Client, *Board) {
+	t.Helper()
+	exe, err := Build(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Start(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr hostdrv.Transport = b
+	if noise != (linktest.Noise{}) {
+		tr = linktest.Noisy(b, seed, noise, noise)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := hostdrv.Open(ctx, tr, hostdrv.Options{Timeout: 500 * time.Millisecond, StepTime: 20 * time.Millisecond, Retries: 30})
+	if err != nil {
+		b.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Close()
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+		t.Log(b.Summary())
+	})
+	return c, b
+}
+
+func TestCosimInfo(t *testing.T) {
+	c, _ := board(t, 0, linktest.Noise{})
+	info := c.Info()
+	cfg := DefaultConfig()
+	if !info.CorePort || info.Family != cfg.Family || info.Lanes != cfg.Core.Lanes || info.MaxStateBits != cfg.Core.SMax ||
+		info.Baud != cfg.Baud || info.ClockHz != cfg.ClkHz || info.WmemAW != cfg.Core.WmemAW {
+		t.Fatalf("INFO %+v does not describe the built board %+v", info, cfg)
+	}
+}
+
+// nets are the two network sizes of the acceptance test: a recurrent one with a readout and a
+// wider spiking one.
+func nets(rng *rand.Rand) []*sim.Network {
+	return []*sim.Network{
+		linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true),
+		linktest.RandomNetwork(rng, []int{64, 40, 10}, false, false),
+	}
+}
+
+// TestCosimAgreesWithSim: 200 random samples (intensity and events) on each of two network
+// sizes, through the RTL's UART at bit level; every answer must equal sim's.
+func TestCosimAgreesWithSim(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 0))
+	for ni, n := range nets(rng) {
+		t.Run(fmt.Sprint(ni), func(t *testing.T) {
+			c, _ := board(t, 0, linktest.Noise{})
+			ctx := context.Background()
+			if err := c.LoadNetwork(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			samples := make([]sim.Sample, 200)
+			for i := range samples {
+				samples[i] = linktest.RandomSample(rng, n.Inputs)
+			}
+			agree(t, c, n, samples)
+			hidden, err := c.ReadCounts(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := sim.Run(n, samples[len(samples)-1], sim.Options{})
+			for i, v := range want.Counts[0] {
+				if hidden[i] != v {
+					t.Fatalf("hidden spike count %d: board %d, sim %d", i, hidden[i], v)
+				}
+			}
+		})
+	}
+}
+
+func agree(t *testing.T, c *hostdrv.Client, n *sim.Network, samples []sim.Sample) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	got, err := c.InferBatch(ctx, samples)
+	if err != nil {
+		t.Fatalf("InferBatch: %v", err)
+	}
+	want, err := sim.RunBatch(n, samples, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clocks uint64
+	for i := range samples {
+		if !got[i].Agrees(n, want[i]) {
+			t.Fatalf("sample %d: board %+v; sim prediction %d, max V %v, counts %v, input spikes %d", i, got[i],
+				want[i].Prediction, want[i].MaxMembrane, want[i].Counts[len(want[i].Counts)-1], want[i].InputSpikes)
+		}
+		clocks += uint64(got[i].Clocks)
+	}
+	s := c.Stats()
+	t.Logf("%d samples agree; %d core clocks per sample on average; link: %d frames, %d retransmitted, %d NAKs, %d bad frames, %d timeouts",
+		len(samples), clocks/uint64(len(samples)), s.FramesSent, s.Retransmitted, s.NaksReceived, s.BadFrames, s.Timeouts)
+}
