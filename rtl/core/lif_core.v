@@ -167,7 +167,7 @@ module lif_core #(
     reg [NEUR_AW:0]    sp_raddr;
     wire [LAYER_AW-1:0] sp_rdata;
     lif_ram_sdp #(.DW(LAYER_AW), .AW(NEUR_AW + 1)) u_spl (.clk_i(clk_i), .we_i(sp_we), .waddr_i(sp_waddr), .wdata_i(sp_wdata), .raddr_i(sp_raddr), .rdata_o(sp_rdata));
-    reg [SZW-1:0] sp_cnt_q [0:2*LAYERS_MAX-1];
+    reg [SZW-1:0] sp_cnt_q [0:(2<<LYW)-1];
 
     // weight memory (single port)
     reg  [WMEM_AW-1:0] wa_q;
@@ -252,10 +252,10 @@ module lif_core #(
     reg              st_v;        // streamer has a row word in the address registers
     reg [AA-1:0]     st_w;        // word within the row
     reg              p1_v, p2_v, p3_v;
-    reg [AA-1:0]     p1_a, p2_a, p3_a, w1_a, w2_a;
-    reg              w1_v, w2_v;
+    reg [AA-1:0]     p1_a, p2_a, p3_a;
     reg [WW-1:0]     p2_w;
-    reg [LANES*ACC_W-1:0] p2_acc, p3_sum, w1_sum, w2_sum;
+    reg [LANES*ACC_W-1:0] p2_acc, p3_sum;
+    reg [1:0]        gap_q;       // bubbles left before the next row may start
     reg [LANES-1:0]  p1_m, p2_m, p3_m;
 
     // neuron pass
@@ -288,17 +288,16 @@ module lif_core #(
         end
     endfunction
 
-    // forwarding for the accumulator read-modify-write (see docs/rtl.md)
-    reg [LANES*ACC_W-1:0] p2_in;
+    // accumulator add: one exact add per lane. No forwarding is needed: the streamer never reads
+    // a word within 4 clocks of the previous read of the same word (see gap_q), so every read
+    // sees the previous write of that word.
     reg [LANES*ACC_W-1:0] p2_sum;
-    integer k;
+    integer k;   // loop index of the add block
+    integer km;  // loop index of the memory port mux
+    integer ks;  // loop index of the sequential blocks
     always @* begin
-        if (p3_v && p3_a == p2_a)      p2_in = p3_sum;
-        else if (w1_v && w1_a == p2_a) p2_in = w1_sum;
-        else if (w2_v && w2_a == p2_a) p2_in = w2_sum;
-        else                           p2_in = p2_acc;
         for (k = 0; k < LANES; k = k + 1)
-            p2_sum[k*ACC_W +: ACC_W] = p2_in[k*ACC_W +: ACC_W] + wext(p2_w[k*8 +: 8], c_wsh);
+            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + wext(p2_w[k*8 +: 8], c_wsh);
     end
 
     wire syn_idle = (f_phase == 2'd2) && !f_v1 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v && !p3_v;
@@ -315,7 +314,11 @@ module lif_core #(
     wire f_issue = (f_phase != 2'd2) && (f_k < f_cnt) && ({1'b0, fifo_n} + {3'd0, f_v1} < 4'd4);
     wire [WMEM_AW+JW-1:0] row_off = {{WMEM_AW{1'b0}}, fifo_head[JW-1:0]} << c_rowsh;
     wire st_more = st_v && (st_w != c_wpr_m1);
-    wire st_pop  = !st_more && (fifo_n != 3'd0);
+    // A row of fewer than 4 words is followed by 4 - words bubbles, so the same accumulator word
+    // is read at least 4 clocks after its previous read (read, register, add, write).
+    wire row_gap = (c_wpr_m1 < 3);
+    wire st_last = st_v && !st_more;
+    wire st_pop  = !st_more && (fifo_n != 3'd0) && (gap_q == 2'd0) && !(st_last && row_gap);
 
     lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
@@ -329,6 +332,7 @@ module lif_core #(
 
     // ---------------------------------------------------------------- memory port muxes
     always @* begin
+        km = 0;
         // state memory
         st_raddr = busy_o ? (c_sbase + gidx(n_i[LAYER_AW-1:0])) : host_addr_i[NEUR_AW+1:2];
         st_waddr = {NEUR_AW{1'b0}};
@@ -368,8 +372,8 @@ module lif_core #(
         end else if (n_v1) begin
             acc_waddr = n_word1;
             acc_wdata = {(LANES*ACC_W){1'b0}};
-            for (k = 0; k < LANES; k = k + 1)
-                acc_we[k] = (n_lane1 == k[LB-1:0]);
+            for (km = 0; km < LANES; km = km + 1)
+                acc_we[km] = (n_lane1 == km[LB-1:0]);
         end
         // spike lists
         sp_raddr = {f_phase == 2'd1 ? rec_buf : par, (f_phase == 2'd1 ? c_sbase : c_prev_sbase) + gidx(f_k[LAYER_AW-1:0])};
@@ -439,7 +443,7 @@ module lif_core #(
                 step_q <= 32'd0;
                 first_q <= 1'b1;
                 lfsr_q <= seed_q;
-                for (k = 0; k < 2 * LAYERS_MAX; k = k + 1) sp_cnt_q[k] <= {SZW{1'b0}};
+                for (ks = 0; ks < (2<<LYW); ks = ks + 1) sp_cnt_q[ks] <= {SZW{1'b0}};
             end
         end
         S_IN_EV: begin
@@ -498,8 +502,8 @@ module lif_core #(
             endcase
             if (ld_cnt == 4'd3) begin
                 c_wpr_m1 <= c_size_m1[SZW-2:LSH];
-                for (k = 0; k < LANES; k = k + 1)
-                    c_lastmask[k] <= (k[LB-1:0] <= lane_of(c_size_m1));
+                for (ks = 0; ks < LANES; ks = ks + 1)
+                    c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
             end
             if (ld_cnt == 4'd8) begin
                 state_q <= S_SYN;
@@ -606,20 +610,21 @@ module lif_core #(
             end else begin
                 st_v <= 1'b0;
             end
+            if (st_last && row_gap) gap_q <= 2'd2 - c_wpr_m1[1:0];
+            else if (!st_more && gap_q != 2'd0) gap_q <= gap_q - 1'b1;
         end else begin
             st_v <= 1'b0;
+            gap_q <= 2'd0;
         end
         // add pipeline
         p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
         p2_v <= p1_v; p2_a <= p1_a; p2_m <= p1_m; p2_w <= w_rdata; p2_acc <= acc_rdata;
         p3_v <= p2_v; p3_a <= p2_a; p3_m <= p2_m; p3_sum <= p2_sum;
-        w1_v <= p3_v; w1_a <= p3_a; w1_sum <= p3_sum;
-        w2_v <= w1_v; w2_a <= w1_a; w2_sum <= w1_sum;
         if (rst_i || state_q != S_SYN) begin
             f_v1 <= 1'b0; fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
         end
         if (rst_i) begin
-            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; p3_v <= 1'b0; w1_v <= 1'b0; w2_v <= 1'b0;
+            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; p3_v <= 1'b0; gap_q <= 2'd0;
         end
     end
 
