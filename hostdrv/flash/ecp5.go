@@ -110,8 +110,8 @@ func BitstreamIDCODE(img []byte) (uint32, bool) {
 	return uint32(body[i+4])<<24 | uint32(body[i+5])<<16 | uint32(body[i+6])<<8 | uint32(body[i+7]), true
 }
 
-// CheckECP5Image checks the preamble and, when the bitstream names one,
-// that its IDCODE is the device's.
+// CheckECP5Image checks the preamble and, when the bitstream names one
+// and idcode is not 0, that its IDCODE is the device's.
 func CheckECP5Image(img []byte, idcode uint32) error {
 	head := img[:min(len(img), 4096)]
 	if bytes.Contains(head, []byte{0xFF, 0xFF, 0xBF, 0xB3}) || bytes.Contains(head, []byte{0xFF, 0xFF, 0xBE, 0xB3}) {
@@ -120,7 +120,7 @@ func CheckECP5Image(img []byte, idcode uint32) error {
 	if !bytes.Contains(head, []byte{0xFF, 0xFF, 0xBD, 0xB3}) {
 		return errors.New("flash: not an ECP5 bitstream (no FF FF BD B3 preamble); pass the .bit from `lifkit build`")
 	}
-	if id, ok := BitstreamIDCODE(img); ok && id != idcode {
+	if id, ok := BitstreamIDCODE(img); ok && idcode != 0 && id != idcode {
 		return fmt.Errorf("flash: the bitstream is for %s (IDCODE 0x%08x) but the board has %s (0x%08x); rebuild for the board's part",
 			partName(id), id, partName(idcode), idcode)
 	}

@@ -168,6 +168,9 @@ func (f *ICE40) Identify(ctx context.Context) (Part, error) {
 	return part, nil
 }
 
+// CheckICE40Image checks that img looks like an iCE40 bitstream.
+func CheckICE40Image(img []byte) error { return checkImage(img, false) }
+
 func checkImage(img []byte, raw bool) error {
 	if len(img) == 0 {
 		return errors.New("flash: the image is empty")

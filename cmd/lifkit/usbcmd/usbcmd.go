@@ -141,8 +141,13 @@ func newFlashCommand(open Opener, bar bool) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if b.Method != usb.MethodICE40SPI {
-				return fmt.Errorf("usbcmd: flashing %s (%s) is not implemented in lifkit yet; use openFPGALoader or dfu-util for now", b.Name, b.Method)
+			switch b.Method {
+			case usb.MethodICE40SPI, usb.MethodECP5JTAG, usb.MethodDFU:
+			default:
+				return fmt.Errorf("usbcmd: flashing %s (%s) is not implemented in lifkit yet; use openFPGALoader (ULX3S) or the iCELink drive (iCESugar) for now", b.Name, b.Method)
+			}
+			if sram && b.Method == usb.MethodDFU {
+				return fmt.Errorf("usbcmd: %s is flashed through its DFU bootloader; --sram is not available", b.Name)
 			}
 			img, err := os.ReadFile(args[0])
 			if err != nil {
@@ -171,29 +176,25 @@ func newFlashCommand(open Opener, bar bool) *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			f, err := openICE40(ctx, dev, b.ProgIntf, freq)
-			if err != nil {
-				return err
-			}
-			defer f.Close(ctx)
 			opts := flash.Options{NoVerify: noVerify, Raw: raw, Progress: progress(cmd.ErrOrStderr(), bar)}
 			start := time.Now()
-			out := cmd.OutOrStdout()
-			if sram {
-				if err := f.LoadSRAM(ctx, img, opts); err != nil {
-					return err
-				}
-				fmt.Fprintf(out, "loaded %d bytes into the %s's SRAM in %.1fs; FPGA configured (CDONE high)\n", len(img), b.Name, time.Since(start).Seconds())
-				return nil
-			}
-			if err := f.Program(ctx, img, opts); err != nil {
+			if err := flashBoard(ctx, dev, b, img, sram, opts, freq); err != nil {
 				return err
 			}
-			verify := "verified"
-			if noVerify {
-				verify = "NOT verified (--no-verify)"
+			out := cmd.OutOrStdout()
+			secs := time.Since(start).Seconds()
+			switch {
+			case sram:
+				fmt.Fprintf(out, "loaded %d bytes into the %s's FPGA in %.1fs; FPGA configured (DONE high)\n", len(img), b.Name, secs)
+			case b.Method == usb.MethodDFU:
+				fmt.Fprintf(out, "downloaded %d bytes to the %s's bootloader in %.1fs; it manifested the image and rebooted (DFU has no read-back verify)\n", len(img), b.Name, secs)
+			default:
+				verify := "verified"
+				if noVerify {
+					verify = "NOT verified (--no-verify)"
+				}
+				fmt.Fprintf(out, "flashed %d bytes to the %s's flash in %.1fs, %s; FPGA configured (DONE high)\n", len(img), b.Name, secs, verify)
 			}
-			fmt.Fprintf(out, "flashed %d bytes to the %s's flash in %.1fs, %s; FPGA configured (CDONE high)\n", len(img), b.Name, time.Since(start).Seconds(), verify)
 			return nil
 		},
 	}
@@ -204,6 +205,54 @@ func newFlashCommand(open Opener, bar bool) *cobra.Command {
 	cmd.Flags().IntVar(&freq, "freq", flash.DefaultFreq, "SPI clock in Hz")
 	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "give up after this long")
 	return cmd
+}
+
+// flashBoard runs the board's programming method.
+func flashBoard(ctx context.Context, dev usb.Device, b usb.Board, img []byte, sram bool, opts flash.Options, freq int) error {
+	switch b.Method {
+	case usb.MethodICE40SPI:
+		f, err := openICE40(ctx, dev, b.ProgIntf, freq)
+		if err != nil {
+			return err
+		}
+		defer f.Close(ctx)
+		if sram {
+			return f.LoadSRAM(ctx, img, opts)
+		}
+		return f.Program(ctx, img, opts)
+	case usb.MethodECP5JTAG:
+		e, err := flash.OpenECP5(ctx, dev, b.ProgIntf, freq)
+		if err != nil {
+			return err
+		}
+		if sleep != nil {
+			e.Sleep = sleep
+		}
+		defer e.Close(ctx)
+		if sram {
+			return e.LoadSRAM(ctx, img, opts)
+		}
+		return e.ProgramFlash(ctx, img, opts)
+	case usb.MethodDFU:
+		var err error
+		if strings.HasPrefix(b.FPGA, "iCE40") {
+			err = flash.CheckICE40Image(img)
+		} else {
+			err = flash.CheckECP5Image(img, 0)
+		}
+		if err != nil && !opts.Raw {
+			return err
+		}
+		d, err := flash.OpenDFU(ctx, dev, b.ProgIntf, 0)
+		if err != nil {
+			return err
+		}
+		if sleep != nil {
+			d.Sleep = sleep
+		}
+		return d.Download(ctx, img, opts.Progress)
+	}
+	return fmt.Errorf("usbcmd: no programmer for %s", b.Method)
 }
 
 // progress returns a Progress that draws one bar per stage (bytes, rate,

@@ -74,7 +74,7 @@ func TestFlashCommand(t *testing.T) {
 		t.Error("emulated board not flashed")
 	}
 	rig = usbtest.NewICEBreaker()
-	if out, _, err := run(newFlashCommand(opener(rig.Bus), true), "--board", "icebreaker", "--sram", bitfile); err != nil || !strings.Contains(out, "SRAM") {
+	if out, _, err := run(newFlashCommand(opener(rig.Bus), true), "--board", "icebreaker", "--sram", bitfile); err != nil || !strings.Contains(out, "loaded 104090 bytes") {
 		t.Fatalf("sram: %v %q", err, out)
 	}
 	if rig.Board.BootedFrom != "sram" {
@@ -98,7 +98,9 @@ func TestFlashCommandFaults(t *testing.T) {
 		{"permission", func(r *usbtest.ICE40Rig) { r.Bus.DenyAccess = true }, nil, "udev rule"},
 		{"busy", func(r *usbtest.ICE40Rig) { r.FTDI.BusyDriver = "ftdi_sio" }, nil, `kernel driver "ftdi_sio"`},
 		{"wrong board", nil, []string{"--board", "upduino-v3", bitfile}, "no supported board found"},
-		{"ecp5", nil, []string{"--board", "ecp5-evn", bitfile}, "not implemented"},
+		{"ulx3s", nil, []string{"--board", "ulx3s", bitfile}, "not implemented"},
+		{"ice40 rig as ecp5-evn", nil, []string{"--board", "ecp5-evn", bitfile}, "IDCODE 0xffffffff is not an ECP5"},
+		{"sram on dfu", nil, []string{"--board", "orangecrab", "--sram", bitfile}, "--sram is not available"},
 		{"no board flag", nil, []string{bitfile}, "--board is required"},
 		{"missing file", nil, []string{"--board", "icebreaker", "/nonexistent.bin"}, "no such file"},
 		{"not bitstream", nil, []string{"--board", "icebreaker", bad}, "not an iCE40 bitstream"},
@@ -123,4 +125,36 @@ func TestFlashCommandFaults(t *testing.T) {
 		})
 	}
 	_ = flash.DefaultFreq
+}
+
+const ecp5file = "../../../hostdrv/flash/testdata/ecp5_25f_blinky.bit"
+
+func TestFlashCommandECP5AndDFU(t *testing.T) {
+	img, err := os.ReadFile(ecp5file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evn := usbtest.NewECP5EVN(0x41111043)
+	out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", ecp5file)
+	if err != nil || !strings.Contains(out, "flashed 99158 bytes") || !bytes.Equal(evn.Flash.Mem[:len(img)], img) || !evn.FPGA.Configured {
+		t.Fatalf("ecp5 flash: %v %q", err, out)
+	}
+	evn = usbtest.NewECP5EVN(0x41111043)
+	if out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", "--sram", ecp5file); err != nil || evn.FPGA.BootedFrom != "sram" {
+		t.Fatalf("ecp5 sram: %v %q", err, out)
+	}
+	crab := usbtest.NewOrangeCrab()
+	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab", ecp5file)
+	if err != nil || !strings.Contains(out, "downloaded 99158 bytes") || !bytes.Equal(crab.Written(), img) || !crab.Booted {
+		t.Fatalf("dfu: %v %q", err, out)
+	}
+	crab = usbtest.NewOrangeCrab()
+	crab.FailBlock = 5
+	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab", ecp5file)
+	if err == nil || !strings.Contains(err.Error(), "errWRITE at block 5") || strings.Contains(out, "downloaded") {
+		t.Fatalf("dfu fault: %v %q", err, out)
+	}
+	if _, _, err := run(newFlashCommand(opener(usbtest.NewBus(usbtest.NewOrangeCrab())), false), "--board", "orangecrab", bitfile); err == nil || !strings.Contains(err.Error(), "not an ECP5 bitstream") {
+		t.Fatalf("ice40 image to orangecrab: %v", err)
+	}
 }
