@@ -170,7 +170,7 @@ func TestCosimLineNoise(t *testing.T) {
 	const drop, flip = 0.001, 0.001 // per byte, each direction
 	rng := rand.New(rand.NewPCG(32, 0))
 	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
-	c, _ := board(t, 7, linktest.Noise{Drop: drop, Flip: flip})
+	c, _ := board(t, 7, linktest.Noise{Drop: drop, Flip: flip}, 150*time.Millisecond)
 	if err := c.LoadNetwork(context.Background(), n); err != nil {
 		t.Fatal(err)
 	}

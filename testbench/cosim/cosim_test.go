@@ -14,7 +14,7 @@ import (
 
 // board builds (cached) and starts the default co-simulated board and opens a client on it,
 // optionally through line noise.
-func board(t *testing.T, seed uint64, noise linktest.Noise) (*hostdrv.Client, *Board) {
+func board(t *testing.T, seed uint64, noise linktest.Noise, timeout time.Duration) (*hostdrv.Client, *Board) {
 	t.Helper()
 	exe, err := Build(DefaultConfig())
 	if err != nil {
@@ -30,7 +30,7 @@ func board(t *testing.T, seed uint64, noise linktest.Noise) (*hostdrv.Client, *B
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := hostdrv.Open(ctx, tr, hostdrv.Options{Timeout: 500 * time.Millisecond, StepTime: 20 * time.Millisecond, Retries: 30})
+	c, err := hostdrv.Open(ctx, tr, hostdrv.Options{Timeout: timeout, StepTime: 20 * time.Millisecond, Retries: 30})
 	if err != nil {
 		b.Close()
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func board(t *testing.T, seed uint64, noise linktest.Noise) (*hostdrv.Client, *B
 }
 
 func TestCosimInfo(t *testing.T) {
-	c, _ := board(t, 0, linktest.Noise{})
+	c, _ := board(t, 0, linktest.Noise{}, time.Second)
 	info := c.Info()
 	cfg := DefaultConfig()
 	if !info.CorePort || info.Family != cfg.Family || info.Lanes != cfg.Core.Lanes || info.MaxStateBits != cfg.Core.SMax ||
@@ -70,7 +70,7 @@ func TestCosimAgreesWithSim(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 0))
 	for ni, n := range nets(rng) {
 		t.Run(fmt.Sprint(ni), func(t *testing.T) {
-			c, _ := board(t, 0, linktest.Noise{})
+			c, _ := board(t, 0, linktest.Noise{}, time.Second)
 			ctx := context.Background()
 			if err := c.LoadNetwork(ctx, n); err != nil {
 				t.Fatal(err)
