@@ -62,7 +62,8 @@ type Trainer struct {
 	Config Config
 	// Net holds the trainable float weights (rule S-19).
 	Net *sim.FloatNetwork
-	// Quant is the integer format the QAT forward pass uses, recalibrated at every epoch.
+	// Quant is the integer format the QAT forward pass last used; it is recalibrated from the
+	// weights before every batch and evaluation (see Integer).
 	Quant []LayerQuant
 	Adam  Adam
 	// EpochsDone counts completed epochs (RunEpoch); it seeds the next epoch's shuffle.
@@ -126,9 +127,13 @@ func (t *Trainer) Calibrate() error {
 	return nil
 }
 
-// Integer returns the integer network: the QAT network the trainer evaluates (same formats),
-// or in Float mode the conversion of the float network with Calibrate's formats.
+// Integer returns the integer network of the current weights: Calibrate, then Quantize. In
+// QAT mode it is exactly the network the trainer's forward pass runs (Step and Evaluate
+// calibrate the same way); in Float mode it is the conversion of the float network.
 func (t *Trainer) Integer() (*sim.Network, error) {
+	if err := t.Calibrate(); err != nil {
+		return nil, err
+	}
 	return Quantize(t.Net, t.Quant)
 }
 
@@ -161,7 +166,7 @@ func (t *Trainer) compileFor(mode Mode, samples []sim.Sample) (*compiled, error)
 	if mode != QAT {
 		return compile(mode, t.Net, nil, nil, tab), nil
 	}
-	qn, err := t.Integer()
+	qn, err := t.Integer() // recalibrates: the integer format follows the weights
 	if err != nil {
 		return nil, err
 	}
@@ -254,13 +259,15 @@ func scaleSlice(v []float64, a float64) {
 	}
 }
 
-// clampWeights keeps every float weight within half a step of the integer range of its
-// layer, so weights cannot drift where rounding no longer follows them.
+// clampWeights keeps every float weight within twice the integer range of its layer's
+// current format: weights clipped by the format (fewer than 8 bits) cannot drift without
+// bound, while the range itself can still grow, since the format is recalibrated from the
+// weights before every batch.
 func (t *Trainer) clampWeights() {
 	for li := range t.Net.Layers {
 		q := t.Quant[li]
-		hi := (float64(q.weightMax()) + 0.49) / q.Scale
-		lo := (-float64(q.weightMax()) - 1.49) / q.Scale
+		hi := 2 * float64(q.weightMax()+1) / q.Scale
+		lo := -hi
 		for _, ws := range [][]float64{t.Net.Layers[li].W, t.Net.Layers[li].R} {
 			for k, w := range ws {
 				ws[k] = max(lo, min(hi, w))
@@ -417,18 +424,13 @@ type RecorderFunc func(Event) error
 // Record calls f.
 func (f RecorderFunc) Record(e Event) error { return f(e) }
 
-// RunEpoch recalibrates the QAT format, shuffles data (with Config.Seed and the epoch number,
+// RunEpoch shuffles data (with Config.Seed and the epoch number,
 // so a resumed run repeats the same order), runs Step over every batch, records a BatchDone
 // event after each (rec may be nil) and returns the epoch's summary as an EpochDone event,
 // which the caller completes with validation figures and records.
 func (t *Trainer) RunEpoch(data []sim.Sample, rec Recorder) (Event, error) {
 	if len(data) == 0 {
 		return Event{}, errors.New("train: no training samples")
-	}
-	if t.Config.Mode == QAT {
-		if err := t.Calibrate(); err != nil {
-			return Event{}, err
-		}
 	}
 	start := time.Now()
 	rng := rand.New(rand.NewPCG(t.Config.Seed, uint64(t.EpochsDone)+1))

@@ -34,6 +34,8 @@ import (
 type Options struct {
 	Dataset    string
 	DataSeed   uint64
+	// RandmanSamples is randman's samples per class (0: the reference 1000).
+	RandmanSamples int
 	Encoding   string // rate or latency (images)
 	Steps      int    // 0: the data set's default (randman 100, images 25)
 	Limit      int    // use at most this many training samples (0: all)
@@ -46,6 +48,7 @@ type Options struct {
 	Epochs     int
 	Batch      int
 	LR         float64
+	LRDecay    float64 // the learning rate of epoch e is LR * LRDecay^e
 	Seed       uint64
 	Surrogate  string
 	SurrScale  float64
@@ -66,7 +69,7 @@ type Options struct {
 // DefaultOptions are the defaults of `lifkit train`.
 func DefaultOptions() Options {
 	return Options{Dataset: "randman", DataSeed: 1, Encoding: "rate", Hidden: []int{128}, Output: "readout",
-		WeightBits: 8, StateBits: 16, Mode: "qat", Epochs: 20, Batch: 64, LR: 5e-3, Seed: 1,
+		WeightBits: 8, StateBits: 16, Mode: "qat", Epochs: 20, Batch: 64, LR: 5e-3, LRDecay: 0.96, Seed: 1,
 		Surrogate: string(train.FastSigmoid), SurrScale: 5, InitScale: 1, Reset: "zero", Out: "net.yaml",
 		Plots: true, Progress: true}
 }
@@ -103,7 +106,7 @@ func (o *Options) dataDefaults() {
 func loadData(o Options) (*data.Set, error) {
 	ds, err := data.Open(o.Dataset, data.Options{
 		Image:   data.ImageOptions{Encoding: data.Encoding(o.Encoding), Steps: o.Steps},
-		Randman: data.RandmanConfig{Seed: o.DataSeed, Steps: o.Steps},
+		Randman: data.RandmanConfig{Seed: o.DataSeed, Steps: o.Steps, SamplesPerClass: o.RandmanSamples},
 	})
 	if err != nil {
 		return nil, err
@@ -114,7 +117,8 @@ func loadData(o Options) (*data.Set, error) {
 
 func (o Options) dataDesc() map[string]string {
 	return map[string]string{"dataset": o.Dataset, "data_seed": strconv.FormatUint(o.DataSeed, 10),
-		"encoding": o.Encoding, "steps": strconv.Itoa(o.Steps), "limit": strconv.Itoa(o.Limit)}
+		"encoding": o.Encoding, "steps": strconv.Itoa(o.Steps), "limit": strconv.Itoa(o.Limit),
+		"randman_samples": strconv.Itoa(o.RandmanSamples)}
 }
 
 // CheckpointPath is where a run writing out keeps its checkpoint.
@@ -197,6 +201,7 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 	}
 	for tr.EpochsDone < o.Epochs {
 		e := tr.EpochsDone
+		tr.Adam.LR = o.LR * math.Pow(o.LRDecay, float64(e))
 		var bar *progressbar.ProgressBar
 		if progress != nil {
 			bar = progressbar.NewOptions(len(ds.Train), progressbar.OptionSetWriter(progress),
@@ -383,6 +388,7 @@ Data sets: randman, mnist, fashion, idx:DIR, events:TRAIN.yaml[,TEST.yaml].`,
 	f := c.Flags()
 	f.StringVar(&o.Dataset, "dataset", o.Dataset, "randman, mnist, fashion, idx:DIR or events:TRAIN.yaml[,TEST.yaml]")
 	f.Uint64Var(&o.DataSeed, "data-seed", o.DataSeed, "seed of the generated randman data")
+	f.IntVar(&o.RandmanSamples, "randman-samples", 0, "randman samples per class (default 1000, split 80/10/10)")
 	f.StringVar(&o.Encoding, "encoding", o.Encoding, "image encoding: rate (the on-chip LFSR code) or latency")
 	f.IntVar(&o.Steps, "steps", 0, "steps per sample (default: randman 100, images 25)")
 	f.IntVar(&o.Limit, "limit", 0, "train on at most this many samples (0: all)")
@@ -394,7 +400,8 @@ Data sets: randman, mnist, fashion, idx:DIR, events:TRAIN.yaml[,TEST.yaml].`,
 	f.StringVar(&o.Mode, "mode", o.Mode, "qat (integer forward pass) or float (float model, converted at the end)")
 	f.IntVar(&o.Epochs, "epochs", o.Epochs, "total epochs (with --resume: including those done)")
 	f.IntVar(&o.Batch, "batch", o.Batch, "batch size")
-	f.Float64Var(&o.LR, "lr", o.LR, "Adam learning rate")
+	f.Float64Var(&o.LR, "lr", o.LR, "Adam learning rate of the first epoch")
+	f.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning rate factor per epoch")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the shuffling; the same seed gives the same network")
 	f.StringVar(&o.Surrogate, "surrogate", o.Surrogate, "fast-sigmoid, atan or triangle")
 	f.Float64Var(&o.SurrScale, "surrogate-scale", o.SurrScale, "surrogate steepness (larger is narrower)")
@@ -438,6 +445,7 @@ func NewEvalCommand() *cobra.Command {
 	f.StringVar(&netPath, "net", "net.yaml", "network file")
 	f.StringVar(&o.Dataset, "dataset", o.Dataset, "randman, mnist, fashion, idx:DIR or events:TRAIN.yaml[,TEST.yaml]")
 	f.Uint64Var(&o.DataSeed, "data-seed", o.DataSeed, "seed of the generated randman data (as in training)")
+	f.IntVar(&o.RandmanSamples, "randman-samples", 0, "randman samples per class (as in training)")
 	f.StringVar(&o.Encoding, "encoding", o.Encoding, "image encoding: rate or latency (as in training)")
 	f.IntVar(&o.Steps, "steps", 0, "steps per sample (default: randman 100, images 25)")
 	f.StringVar(&split, "split", "test", "test, val or train")
@@ -490,8 +498,8 @@ func Demo(dir string, w io.Writer) (float64, error) {
 	}
 	o := DefaultOptions()
 	o.Out = filepath.Join(dir, "randman.yaml")
-	o.Epochs = 10
-	o.Limit = 4000
+	o.Epochs = 15
+	o.RandmanSamples = 500
 	if _, err := Train(o, w, nil); err != nil {
 		return 0, err
 	}
