@@ -20,6 +20,9 @@ type Board struct {
 	stderr bytes.Buffer
 	once   sync.Once
 	err    error
+	mu     sync.Mutex
+	up     int64
+	down   int64
 }
 
 var _ hostdrv.Transport = (*Board)(nil)
@@ -52,10 +55,29 @@ func Start(exe string) (*Board, error) {
 }
 
 // Read implements hostdrv.Transport.
-func (b *Board) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *Board) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.mu.Lock()
+	b.down += int64(n)
+	b.mu.Unlock()
+	return n, err
+}
+
+// Bytes returns how many bytes went to the board (up) and came back (down) so far.
+func (b *Board) Bytes() (up, down int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.up, b.down
+}
 
 // Write implements hostdrv.Transport.
-func (b *Board) Write(p []byte) (int, error) { return b.w.Write(p) }
+func (b *Board) Write(p []byte) (int, error) {
+	n, err := b.w.Write(p)
+	b.mu.Lock()
+	b.up += int64(n)
+	b.mu.Unlock()
+	return n, err
+}
 
 // SetReadDeadline implements hostdrv.Transport.
 func (b *Board) SetReadDeadline(t time.Time) error { return b.r.SetReadDeadline(t) }
