@@ -80,8 +80,10 @@ func newDetectCommand(open Opener) *cobra.Command {
 				}
 				d := dev.Desc()
 				fmt.Fprintf(w, "%s  %q serial %q  boards: %s\n", line, d.Product, d.Serial, boardNames(f.Boards))
-				if probe && f.Boards[0].Method == usb.MethodICE40SPI {
-					fmt.Fprintf(w, "    flash: %s\n", probeFlash(cmd.Context(), dev, f.Boards[0]))
+				if probe {
+					for _, l := range probeBoard(cmd.Context(), dev, f.Boards) {
+						fmt.Fprintf(w, "    %s\n", l)
+					}
 				}
 				dev.Close()
 			}
@@ -92,22 +94,57 @@ func newDetectCommand(open Opener) *cobra.Command {
 	return cmd
 }
 
-func probeFlash(ctx context.Context, dev usb.Device, b usb.Board) string {
+// probeBoard reads what the board's programming interface can tell:
+// the SPI flash of iCE40 boards, the JTAG IDCODE of ECP5 boards, the DFU
+// descriptor of bootloaders. The first board that answers wins.
+func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []string {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	f, err := openICE40(ctx, dev, b.ProgIntf, flash.DefaultFreq)
-	if err != nil {
-		return err.Error()
+	var out []string
+	for _, b := range boards {
+		switch b.Method {
+		case usb.MethodECP5JTAG:
+			e, err := flash.OpenECP5(ctx, dev, b.ProgIntf, 6_000_000)
+			if err != nil {
+				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
+				continue
+			}
+			id, err := e.IDCode(ctx)
+			e.Close(ctx)
+			if err != nil {
+				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
+				continue
+			}
+			return append(out, fmt.Sprintf("fpga: %s (IDCODE 0x%08x)", flash.ECP5IDCodes[id], id))
+		case usb.MethodICE40SPI:
+			f, err := openICE40(ctx, dev, b.ProgIntf, flash.DefaultFreq)
+			if err != nil {
+				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
+				continue
+			}
+			p, err := f.Identify(ctx)
+			f.Close(ctx)
+			if err != nil {
+				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
+				continue
+			}
+			return append(out, fmt.Sprintf("flash: %s, %d KiB, JEDEC %02x %02x %02x", p.Name, p.Size>>10, p.ID[0], p.ID[1], p.ID[2]))
+		case usb.MethodDFU:
+			d, err := flash.OpenDFU(ctx, dev, b.ProgIntf, 0)
+			if err != nil {
+				return append(out, fmt.Sprintf("dfu: %v", err))
+			}
+			st, err := d.Status(ctx)
+			if err != nil {
+				return append(out, fmt.Sprintf("dfu: %v", err))
+			}
+			return append(out, fmt.Sprintf("dfu: transfer size %d, attributes 0x%02x, state %s", d.TransferSize, d.Attributes, flash.DFUStateName(st.State)))
+		}
 	}
-	defer f.Close(ctx)
-	p, err := f.Identify(ctx)
-	if err != nil {
-		return err.Error()
-	}
-	return fmt.Sprintf("%s, %d KiB, JEDEC %02x %02x %02x", p.Name, p.Size>>10, p.ID[0], p.ID[1], p.ID[2])
+	return out
 }
 
 func boardNames(bs []usb.Board) string {

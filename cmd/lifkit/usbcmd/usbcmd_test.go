@@ -46,7 +46,18 @@ func TestDetect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"0403:6010", `"iCEBreaker V1.0e"`, "icebreaker", "Winbond W25Q128JV-IM, 16384 KiB, JEDEC ef 70 18"} {
+	for _, want := range []string{"0403:6010", `"iCEBreaker V1.0e"`, "icebreaker", "flash: Winbond W25Q128JV-IM, 16384 KiB, JEDEC ef 70 18"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	evn := usbtest.NewECP5EVN(0x81113043)
+	crab := usbtest.NewOrangeCrab()
+	out, _, err = run(newDetectCommand(opener(usbtest.NewBus(evn.FTDI, crab))), "--probe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"fpga: LFE5UM5G-85F (IDCODE 0x81113043)", "1209:5af0", "dfu: transfer size 4096, attributes 0x0d, state dfuIDLE"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

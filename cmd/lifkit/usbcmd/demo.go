@@ -1,0 +1,76 @@
+package usbcmd
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lifkit/lifkit/hostdrv/usb"
+)
+
+// NewDemoCommand returns `lifkit board-demo`, the USB half of `make demo`:
+// with no supported board attached it says so and prints the commands it
+// would run; with one attached it flashes the bitstream for that board
+// and runs the demo network with --compare.
+func NewDemoCommand() *cobra.Command {
+	return newDemoCommand(openLibusb, NewFlashCommand, NewRunCommand)
+}
+
+func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.Command {
+	var board, bit, netPath, inPath string
+	cmd := &cobra.Command{
+		Use:   "board-demo --bitstream FILE --net FILE --input FILE [--board B]",
+		Short: "Flash and run the demo network on an attached board, or show how",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			bus, err := open()
+			if err != nil {
+				return err
+			}
+			found, ferr := usb.FindSupported(bus, board)
+			bus.Close()
+			name := board
+			if ferr == nil && name == "" {
+				name = found[0].Boards[0].Name
+			}
+			if name == "" {
+				name = "icebreaker"
+			}
+			flashArgs := []string{"--board", name, bit}
+			runArgs := []string{"--board", name, "--net", netPath, "--input", inPath, "--compare"}
+			if errors.Is(ferr, usb.ErrNoBoard) {
+				fmt.Fprintf(w, "no supported board attached (USB IDs %v); with one plugged in, the demo runs:\n", usb.SupportedIDs())
+				fmt.Fprintf(w, "  lifkit flash %s\n  lifkit run %s\n", join(flashArgs), join(runArgs))
+				return nil
+			}
+			if ferr != nil {
+				return ferr
+			}
+			fmt.Fprintf(w, "board %s found at %s: lifkit flash %s\n", name, found[0].Desc.Location(), join(flashArgs))
+			f := flashCmd()
+			f.SetArgs(flashArgs)
+			f.SetOut(w)
+			f.SetErr(cmd.ErrOrStderr())
+			if err := f.ExecuteContext(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "lifkit run %s\n", join(runArgs))
+			r := runCmd()
+			r.SetArgs(runArgs)
+			r.SetOut(w)
+			r.SetErr(cmd.ErrOrStderr())
+			return r.ExecuteContext(cmd.Context())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&board, "board", "", "board name (default: the first supported board attached)")
+	f.StringVar(&bit, "bitstream", "build/demo.bin", "bitstream for the board")
+	f.StringVar(&netPath, "net", "", "demo network file")
+	f.StringVar(&inPath, "input", "", "demo input file")
+	return cmd
+}
+
+func join(args []string) string { return strings.Join(args, " ") }

@@ -1,0 +1,40 @@
+package usbcmd
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lifkit/lifkit/hostdrv/usb/usbtest"
+)
+
+func TestDemoWithoutBoard(t *testing.T) {
+	cmd := newDemoCommand(opener(usbtest.NewBus()), nil, nil)
+	out, _, err := run(cmd, "--bitstream", "demo.bin", "--net", "n.yaml", "--input", "i.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"no supported board attached", "lifkit flash --board icebreaker demo.bin", "lifkit run --board icebreaker --net n.yaml --input i.yaml --compare"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDemoWithBoard(t *testing.T) {
+	np, ip, _, _ := writeFiles(t)
+	rig := linkedICEBreaker()
+	flashCmd := func() *cobra.Command { return newFlashCommand(opener(rig.Bus), false) }
+	runCmd := func() *cobra.Command { return newRunCommand(opener(rig.Bus), noDevice) }
+	cmd := newDemoCommand(opener(rig.Bus), flashCmd, runCmd)
+	cmd.SetContext(context.Background())
+	out, _, err := run(cmd, "--bitstream", bitfile, "--net", np, "--input", ip)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "flashed 104090 bytes") || !strings.Contains(out, "8/8 answers agree with sim") || !rig.Board.Configured {
+		t.Errorf("output:\n%s", out)
+	}
+}
