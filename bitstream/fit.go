@@ -159,10 +159,11 @@ func wordsIn(d board.Device, width, blocks int) int {
 // 32 x 2^(log2 LAYERS_MAX + 3); neuron I, V and statistics SMAX x 2^NEUR_AW and r 4 x
 // 2^NEUR_AW; intensities 8 x 2^IN_AW; the input event list IN_AW x 2^IN_AW; the spike lists
 // LAYER_AW x 2^(NEUR_AW+1); one accumulator bank per lane, ACC_W x 2^(LAYER_AW - log2 LANES).
-// On ECP5, memories of at most 16 words go to distributed RAM instead.
+// On ECP5, Yosys puts memories of at most 1 Kbit in distributed RAM (TRELLIS_DPR16X4)
+// instead; iCE40 has none, so every memory takes at least one block there.
 func otherBlocks(d board.Device, s Shape, c Core) int {
 	mem := func(width, aw int) int {
-		if d.Family == board.ECP5 && aw <= 4 {
+		if d.Family == board.ECP5 && width<<aw <= 1024 {
 			return 0
 		}
 		return memBlocks(d, width, 1<<aw)

@@ -1,0 +1,77 @@
+package bitstream
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/lifkit/lifkit/bitstream/toolchain"
+)
+
+// TestCIBitstreams builds the two bitstreams issue 6 asks CI for: the iCEBreaker and the
+// ULX3S-85F, each with lif_core sized for 784-128-10 at 8-bit weights (behind the bring-up
+// bridge until rtl/top lands), at the issue's clock targets (50 and 100 MHz). It checks each
+// packed file's preamble, the timing report and the block RAM model against what nextpnr
+// placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
+// tool fails the test instead of skipping it. Timing misses fail only with
+// LIFKIT_STRICT_TIMING=1 (otherwise they are logged and kept in the report). Reports go to
+// $LIFKIT_REPORT_DIR when set.
+func TestCIBitstreams(t *testing.T) {
+	if os.Getenv("LIFKIT_BITSTREAM_CI") != "1" {
+		t.Skip("set LIFKIT_BITSTREAM_CI=1 to build the CI bitstreams (minutes)")
+	}
+	root, _ := filepath.Abs("..")
+	d, err := BringupDesign(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"icebreaker", "ulx3s-85f"} {
+		t.Run(name, func(t *testing.T) {
+			b := mustBoard(t, name)
+			s := mustShape(t, "784-128-10")
+			out := t.TempDir()
+			rep, err := Build(context.Background(), Options{Board: b, Design: d, Shape: &s, OutDir: out, Seed: 1})
+			var te *TimingError
+			switch {
+			case errors.Is(err, toolchain.ErrMissing):
+				t.Fatalf("%v (CI runs scripts/yowasp.sh first)", err)
+			case errors.As(err, &te):
+				if os.Getenv("LIFKIT_STRICT_TIMING") == "1" {
+					t.Errorf("%v", err)
+				} else {
+					t.Logf("TIMING NOT MET (kept in the report): %v", err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			}
+			bits, err := os.ReadFile(rep.Bitstream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := CheckPreamble(b.Family, bits); err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Fmax) == 0 {
+				t.Fatal("no fmax in the nextpnr report")
+			}
+			for c, f := range rep.Fmax {
+				if f.Constraint < DefaultMHz(b.Family)*0.99 {
+					t.Errorf("clock %s constrained to %.2f MHz, below the %g MHz target", c, f.Constraint, DefaultMHz(b.Family))
+				}
+			}
+			// The fit model against the placed design: block RAM exactly, SPRAM all four.
+			if want := rep.Plan.WeightBlocks + rep.Plan.OtherBlocks; rep.Summary.BRAM.Used != want {
+				t.Errorf("block RAM: nextpnr placed %d, the fit model says %d (%s)", rep.Summary.BRAM.Used, want, rep.Plan.Describe())
+			}
+			if rep.Plan.Core.WmemSPRAM && rep.Summary.SPRAM.Used != 4 {
+				t.Errorf("SPRAM: %d used, want 4", rep.Summary.SPRAM.Used)
+			}
+			js, _ := os.ReadFile(filepath.Join(out, name+".report.json"))
+			sum, _ := os.ReadFile(filepath.Join(out, name+".summary.txt"))
+			t.Logf("\n%s", sum)
+			keep(t, name+"-784-128-10", js, sum)
+		})
+	}
+}
