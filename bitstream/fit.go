@@ -55,7 +55,7 @@ func Fit(b *board.Board, s Shape) (Plan, error) {
 		return p, err
 	}
 	if p.WeightWords > p.CapacityWords {
-		return p, misfit(b, d, s, p.WeightMemory+" weight words", p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit words", p.WordBits))
+		return p, misfit(b, d, s, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
 	}
 	if p.WeightBlocks+p.OtherBlocks > p.Blocks {
 		return p, misfit(b, d, s, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
