@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lifkit/lifkit/bitstream"
 	"github.com/lifkit/lifkit/bitstream/board"
+	"github.com/lifkit/lifkit/sim/netfile"
+	"github.com/lifkit/lifkit/sim/simtest"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -74,5 +78,21 @@ func TestBuildMisfitIsRefusedBeforeTools(t *testing.T) {
 	var me *bitstream.MisfitError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), "784-128-10") {
 		t.Fatalf("err = %v, want a misfit that names 784-128-10", err)
+	}
+}
+
+// TestBuildNetFile sizes from a network file: its shape, recurrent layers included, reaches
+// the fit check (a recurrent 784-300r-10 cannot fit the iCEBreaker).
+func TestBuildNetFile(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	n := simtest.Network(r, simtest.Shape{Inputs: 784, Hidden: []int{300}, Outputs: 10, WeightBits: 8, StateBits: 16, Recurrent: 1})
+	p := filepath.Join(t.TempDir(), "net.yaml")
+	if err := netfile.Save(p, n); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, "build", "--board", "icebreaker", "--net", p, "--no-cache", "--out", t.TempDir())
+	var me *bitstream.MisfitError
+	if !errors.As(err, &me) || !strings.Contains(me.Shape, "784-300r-10") {
+		t.Fatalf("err = %v, want a misfit of 784-300r-10", err)
 	}
 }
