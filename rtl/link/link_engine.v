@@ -60,7 +60,6 @@ module link_engine #(
     output reg  [31:0]   run_steps_o,
     output reg           run_mode_o,
     output reg           run_clear_o,
-    input  wire          busy_i,
     input  wire          done_i,
     output reg           ev_valid_o,
     input  wire          ev_ready_i,
@@ -120,14 +119,14 @@ module link_engine #(
     reg [5:0]  st_q, ret_q, ret2_q;
 
     reg        synced_q, cache_valid_q, clear_pend_q, loaded_q;
-    reg [7:0]  expect_q, cache_seq_q;
+    reg [7:0]  expect_q;
     reg [AW-1:0] cache_len_q;
     reg        nak_pend_q;
     reg [7:0]  nak_reason_q;
     reg [31:0] c_ok, c_crc, c_over, c_uart, c_bad, c_nak, c_dup, c_runs;
 
     reg [79:0] hdr_q;      // first 10 body bytes
-    reg [15:0] i_q, n_q;
+    reg [15:0] i_q;
     reg [7:0]  fin_type_q;
     reg [15:0] fin_len_q;
     reg        fin_consume_q;
@@ -139,10 +138,9 @@ module link_engine #(
     reg [AW-1:0] put_a_q;
     // run
     reg [31:0] clocks_q, spikes_q, steps_q;
-    reg [IAW:0] inlen_q;
+    reg [15:0] inlen_q;
     reg        mode_q;
     reg [3:0]  nl_q;
-    reg        readout_q;
     reg [15:0] nout_q, sbase_q, pred_q;
     reg signed [31:0] best_q;
     reg [1:0]  head_q;
@@ -167,7 +165,7 @@ module link_engine #(
     reg [3:0]  e_q;
     reg [IAW-1:0] in_raddr_q;
     reg [1:0]  fi_q;
-    reg [IAW:0] epos_q;
+    reg [15:0] epos_q;
     reg [15:0] ecnt_q;
     reg [31:0] efed_q;
     reg [7:0]  elo_q;
@@ -184,8 +182,10 @@ module link_engine #(
         end
     endfunction
 
-    wire in_range_w = (addr32 + wcount <= INPUT_MEM);
-    wire in_range_r = (addr32 + rcount <= INPUT_MEM);
+    wire [32:0] in_end_w = {1'b0, addr32} + {17'd0, wcount};
+    wire [32:0] in_end_r = {1'b0, addr32} + {17'd0, rcount};
+    wire in_range_w = (in_end_w <= {1'b0, INPUT_MEM[31:0]});
+    wire in_range_r = (in_end_r <= {1'b0, INPUT_MEM[31:0]});
 
     always @(*) begin
         host_req_o = (st_q == S_CW) || (st_q == S_CWR) || (st_q == S_CR);
@@ -223,14 +223,14 @@ module link_engine #(
                 E_CB: begin elo_q <= in_rdata; e_q <= E_CC; end
                 E_CC: begin
                     ecnt_q <= {in_rdata, elo_q};
-                    epos_q <= epos_q + 2'd2;
+                    epos_q <= epos_q + 16'd2;
                     e_q <= ({in_rdata, elo_q} == 16'd0) ? E_EOS : E_IA;
                 end
                 E_IA: e_q <= E_IB;
                 E_IB: begin elo_q <= in_rdata; e_q <= E_IC; end
                 E_IC: begin
                     ev_index_o <= {in_rdata, elo_q};
-                    epos_q <= epos_q + 2'd2;
+                    epos_q <= epos_q + 16'd2;
                     e_q <= E_BEAT;
                 end
                 E_BEAT: if (ev_ready_i) begin
@@ -241,7 +241,7 @@ module link_engine #(
                 E_EOS: if (ev_ready_i) begin
                     efed_q <= efed_q + 1'b1;
                     if (efed_q + 1'b1 == steps_q) e_q <= E_OFF;
-                    else if (epos_q + 2'd2 > inlen_q) e_q <= E_EOS;
+                    else if (epos_q + 16'd2 > inlen_q) e_q <= E_EOS;
                     else e_q <= E_CA;
                 end
                 default: ;
@@ -336,7 +336,7 @@ module link_engine #(
                         end
                         8'h06: begin
                             fin_len_q <= rcount;
-                            if (body_len_i != 16'd8 || rcount > MAXBODY) begin err_q <= 8'd2; st_q <= S_ERR; end
+                            if (body_len_i != 16'd8 || {16'd0, rcount} > MAXBODY) begin err_q <= 8'd2; st_q <= S_ERR; end
                             else if (space == 8'd6 && in_range_r) begin
                                 in_raddr_q <= addr32[IAW-1:0]; st_q <= (rcount == 0) ? S_FIN : S_RIN_RD;
                             end else if (space == 8'd10 && rcount[1:0] == 2'd0) begin
@@ -363,9 +363,9 @@ module link_engine #(
             end
             S_INFO: begin
                 tx_we_o <= 1'b1; tx_waddr_o <= 4 + i_q[AW-1:0];
-                tx_wdata_o <= INFO[8*(INFO_N-1-i_q) +: 8];
+                tx_wdata_o <= INFO[8*(INFO_N-1-{16'd0, i_q}) +: 8];
                 i_q <= i_q + 1'b1;
-                if (i_q == INFO_N - 1) begin fin_len_q <= INFO_N; st_q <= S_FIN; end
+                if (i_q == INFO_N[15:0] - 16'd1) begin fin_len_q <= INFO_N[15:0]; st_q <= S_FIN; end
             end
             S_STATUS: begin
                 tx_we_o <= 1'b1; tx_waddr_o <= 4 + i_q[AW-1:0];
@@ -405,9 +405,9 @@ module link_engine #(
             S_RC: begin ret_q <= S_RC_PUT; st_q <= S_CR; end
             S_RC_PUT: begin
                 put_q <= word_q; put_n_q <= 3'd4; put_a_q <= 4 + i_q[AW-1:0];
-                i_q <= i_q + 3'd4;
+                i_q <= i_q + 16'd4;
                 caddr_q <= caddr_q + 1'b1;
-                ret2_q <= (i_q + 3'd4 == rcount) ? S_FIN : S_RC;
+                ret2_q <= (i_q + 16'd4 == rcount) ? S_FIN : S_RC;
                 st_q <= S_PUT;
             end
             // core read subroutine: caddr_q -> word_q, then ret_q
@@ -425,7 +425,7 @@ module link_engine #(
             S_RUN: begin
                 steps_q <= hdr_q[31:0];
                 mode_q  <= hdr_q[32];
-                inlen_q <= hdr_q[40 +: IAW+1];
+                inlen_q <= hdr_q[55:40];
                 clocks_q <= 32'd0; spikes_q <= 32'd0;
                 i_q <= 16'd0;
                 if (body_len_i != 16'd9) begin err_q <= 8'd2; st_q <= S_ERR; end
@@ -445,7 +445,7 @@ module link_engine #(
             S_CWR: if (host_gnt_i) begin
                 i_q <= i_q + 1'b1;
                 in_raddr_q <= i_q[IAW-1:0] + 1'b1;
-                st_q <= (i_q + 1'b1 == inlen_q) ? S_GO : S_INT_RD;
+                st_q <= (i_q + 16'd1 == inlen_q) ? S_GO : S_INT_RD;
             end
             S_GO: begin
                 run_start_o <= 1'b1;
@@ -454,7 +454,7 @@ module link_engine #(
                 run_clear_o <= !hdr_q[33] || clear_pend_q;
                 clear_pend_q <= 1'b0;
                 efed_q <= 32'd0; epos_q <= 0;
-                e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
+                e_q <= mode_q ? E_OFF : (inlen_q < 16'd2 ? E_EOS : E_CA);
                 st_q <= S_WAIT;
             end
             S_WAIT: begin
@@ -470,18 +470,17 @@ module link_engine #(
                 caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0}; ret_q <= S_RES1; st_q <= S_CR;
             end
             S_RES1: begin
-                readout_q <= word_q[0];
                 caddr_q <= {4'd1, 12'd0, nl_q, 4'd1}; ret_q <= S_RES2; st_q <= S_CR;
             end
             S_RES2: begin
                 nout_q <= word_q[15:0];
+                if (word_q > (MAXBODY - 12) / 4) begin err_q <= 8'd7; st_q <= S_ERR; end else
                 caddr_q <= {4'd1, 12'd0, nl_q, 4'd7}; ret_q <= S_RES3; st_q <= S_CR;
             end
             S_RES3: begin
                 sbase_q <= word_q[15:0];
                 i_q <= 16'd0;
-                if (16'd12 + {nout_q[13:0], 2'b00} > MAXBODY) begin err_q <= 8'd7; st_q <= S_ERR; end
-                else begin caddr_q <= {4'd3, word_q[17:0], 2'd3}; ret_q <= S_RES4; st_q <= S_CR; end
+                caddr_q <= {4'd3, word_q[17:0], 2'd3}; ret_q <= S_RES4; st_q <= S_CR;
             end
             S_RES4: begin // one STAT word: into the answer, argmax (smallest index of the max)
                 if (i_q == 0 || $signed(word_q) > best_q) begin best_q <= word_q; pred_q <= i_q; end
@@ -522,7 +521,7 @@ module link_engine #(
                 cache_len_q <= 4 + fin_len_q[AW-1:0];
                 frame_ack_o <= 1'b1;
                 if (fin_consume_q) begin
-                    cache_valid_q <= 1'b1; cache_seq_q <= seq_i; expect_q <= expect_q + 1'b1;
+                    cache_valid_q <= 1'b1; expect_q <= expect_q + 1'b1;
                 end else begin
                     cache_valid_q <= 1'b0; // the answer buffer no longer holds the cached answer
                 end

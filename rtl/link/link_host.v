@@ -34,7 +34,6 @@ module link_host #(
     output wire [31:0] run_steps_o,
     output wire        run_mode_o,
     output wire        run_clear_o,
-    input  wire        busy_i,
     input  wire        done_i,
     output wire        ev_valid_o,
     input  wire        ev_ready_i,
@@ -94,6 +93,6 @@ module link_host #(
         .host_req_o(host_req_o), .host_we_o(host_we_o), .host_addr_o(host_addr_o),
         .host_wdata_o(host_wdata_o), .host_gnt_i(host_gnt_i), .host_rvalid_i(host_rvalid_i),
         .host_rdata_i(host_rdata_i), .run_start_o(run_start_o), .run_steps_o(run_steps_o),
-        .run_mode_o(run_mode_o), .run_clear_o(run_clear_o), .busy_i(busy_i), .done_i(done_i),
+        .run_mode_o(run_mode_o), .run_clear_o(run_clear_o), .done_i(done_i),
         .ev_valid_o(ev_valid_o), .ev_ready_i(ev_ready_i), .ev_eos_o(ev_eos_o), .ev_index_o(ev_index_o));
 endmodule

@@ -103,7 +103,7 @@ module link_rx_frame #(
                         zero_q <= (data_i != 8'hFF);
                     end
                     if (put) begin
-                        if (n_q >= MAXBODY + 6) begin
+                        if ({15'd0, n_q} >= MAXBODY + 6) begin
                             drop_q <= 1'b1; // too long
                         end else begin
                             we_o    <= 1'b1;

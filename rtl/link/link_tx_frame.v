@@ -29,6 +29,7 @@ module link_tx_frame #(
     localparam [3:0] T_IDLE = 4'd0, T_CRC_RD = 4'd1, T_CRC = 4'd2, T_CRC_WR = 4'd3,
                      T_SCAN_RD = 4'd4, T_SCAN = 4'd5, T_CODE = 4'd6, T_DATA_RD = 4'd7,
                      T_DATA = 4'd8, T_NEXT = 4'd9, T_DELIM = 4'd10;
+    localparam [AW-1:0] TWO = 2;
     reg [3:0]    st_q;
     reg [AW-1:0] pos_q, end_q, i_q;
     reg [8:0]    k_q;      // bytes in the current block
@@ -48,7 +49,7 @@ module link_tx_frame #(
             case (st_q)
                 T_IDLE: if (start_i) begin
                     pos_q <= base_i;
-                    end_q <= base_i + len_i + 2'd2;
+                    end_q <= base_i + len_i + TWO;
                     i_q   <= base_i;
                     crc_q <= 16'hFFFF;
                     raddr_o <= base_i;
@@ -58,9 +59,9 @@ module link_tx_frame #(
                 T_CRC_RD: st_q <= T_CRC; // read latency
                 T_CRC: begin
                     crc_q <= crc_next;
-                    if (i_q + 1'b1 == end_q - 2'd2) begin
+                    if (i_q + 1'b1 == end_q - TWO) begin
                         st_q <= T_CRC_WR;
-                        we_o <= 1'b1; waddr_o <= end_q - 2'd2; wdata_o <= crc_next[15:8];
+                        we_o <= 1'b1; waddr_o <= end_q - TWO; wdata_o <= crc_next[15:8];
                     end else begin
                         i_q <= i_q + 1'b1;
                         raddr_o <= i_q + 1'b1;

@@ -21,6 +21,8 @@ module link_uart_rx #(
     endgenerate
     localparam integer CW = $clog2(CLKS_PER_BIT * 3 / 2 + 1) + 1;
     reg [2:0]    sync_q;
+    localparam integer CPB_M1 = CLKS_PER_BIT - 1;
+    localparam integer CPB_HALF_M1 = CLKS_PER_BIT / 2 - 1;
     reg          busy_q;
     reg [CW-1:0] cnt_q;
     reg [3:0]    bit_q;
@@ -39,13 +41,13 @@ module link_uart_rx #(
         end else if (!busy_q) begin
             if (!rx) begin // start bit: wait to its middle
                 busy_q <= 1'b1;
-                cnt_q  <= CLKS_PER_BIT / 2 - 1;
+                cnt_q  <= CPB_HALF_M1[CW-1:0];
                 bit_q  <= 4'd0;
             end
         end else if (cnt_q != 0) begin
             cnt_q <= cnt_q - 1'b1;
         end else begin
-            cnt_q <= CLKS_PER_BIT - 1;
+            cnt_q <= CPB_M1[CW-1:0];
             bit_q <= bit_q + 1'b1;
             case (bit_q)
                 4'd0: if (rx) busy_q <= 1'b0; // glitch, not a start bit

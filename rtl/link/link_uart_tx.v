@@ -11,6 +11,7 @@ module link_uart_tx #(
     output reg        tx_o
 );
     localparam integer CW = $clog2(CLKS_PER_BIT + 1);
+    localparam integer CPB_M1 = CLKS_PER_BIT - 1;
     reg          busy_q;
     reg [CW-1:0] cnt_q;
     reg [3:0]    bit_q;
@@ -28,7 +29,7 @@ module link_uart_tx #(
                 busy_q  <= 1'b1;
                 tx_o    <= 1'b0; // start bit
                 shift_q <= {1'b1, data_i};
-                cnt_q   <= CLKS_PER_BIT - 1;
+                cnt_q   <= CPB_M1[CW-1:0];
                 bit_q   <= 4'd0;
             end
         end else if (cnt_q != 0) begin
@@ -39,7 +40,7 @@ module link_uart_tx #(
             tx_o    <= shift_q[0];
             shift_q <= {1'b1, shift_q[8:1]};
             bit_q   <= bit_q + 1'b1;
-            cnt_q   <= CLKS_PER_BIT - 1;
+            cnt_q   <= CPB_M1[CW-1:0];
         end
     end
 endmodule

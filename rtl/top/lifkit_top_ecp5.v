@@ -24,14 +24,10 @@ module lifkit_top_ecp5 #(
     wire        h_req, h_we, h_gnt, h_rv;
     wire [23:0] h_addr;
     wire [31:0] h_wd, h_rd;
-    wire        r_start, r_mode, r_clear, c_busy, c_done, c_step;
+    wire        r_start, r_mode, r_clear, c_done;
     wire [31:0] r_steps;
     wire        ev_v, ev_r, ev_eos;
     wire [15:0] ev_idx;
-    wire        u_v, u_s;
-    wire [3:0]  u_l, u_r;
-    wire [15:0] u_idx;
-    wire [31:0] u_i, u_vv;
 
     link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
         .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW), .LAYER_AW(LAYER_AW), .IN_AW(IN_AW),
@@ -40,17 +36,21 @@ module lifkit_top_ecp5 #(
         .host_req_o(h_req), .host_we_o(h_we), .host_addr_o(h_addr), .host_wdata_o(h_wd),
         .host_gnt_i(h_gnt), .host_rvalid_i(h_rv), .host_rdata_i(h_rd),
         .run_start_o(r_start), .run_steps_o(r_steps), .run_mode_o(r_mode), .run_clear_o(r_clear),
-        .busy_i(c_busy), .done_i(c_done),
+        .done_i(c_done),
         .ev_valid_o(ev_v), .ev_ready_i(ev_r), .ev_eos_o(ev_eos), .ev_index_o(ev_idx));
 
+    // The per-neuron update stream and the step pulse are for testbenches; the link reads
+    // results from the host port after done_o.
+    /* verilator lint_off PINCONNECTEMPTY */
     lif_core #(.LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
         .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM)) u_core (
         .clk_i(clk_i), .rst_i(rst_i),
         .host_req_i(h_req), .host_we_i(h_we), .host_addr_i(h_addr), .host_wdata_i(h_wd),
         .host_gnt_o(h_gnt), .host_rvalid_o(h_rv), .host_rdata_o(h_rd),
         .run_start_i(r_start), .run_steps_i(r_steps), .run_mode_i(r_mode), .run_clear_i(r_clear),
-        .busy_o(c_busy), .step_done_o(c_step), .done_o(c_done),
+        .busy_o(), .step_done_o(), .done_o(c_done),
         .ev_valid_i(ev_v), .ev_ready_o(ev_r), .ev_eos_i(ev_eos), .ev_index_i(ev_idx),
-        .upd_valid_o(u_v), .upd_layer_o(u_l), .upd_index_o(u_idx), .upd_i_o(u_i), .upd_v_o(u_vv),
-        .upd_spike_o(u_s), .upd_refr_o(u_r));
+        .upd_valid_o(), .upd_layer_o(), .upd_index_o(), .upd_i_o(), .upd_v_o(),
+        .upd_spike_o(), .upd_refr_o());
+    /* verilator lint_on PINCONNECTEMPTY */
 endmodule
