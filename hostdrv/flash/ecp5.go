@@ -134,9 +134,22 @@ func partName(id uint32) string {
 	return "an unknown part"
 }
 
-// ECP5 programs an ECP5 over FTDI MPSSE JTAG (ECP5-EVN channel A).
+// jtagPort is what ECP5 needs from a JTAG master: ftdi.JTAG (MPSSE) and
+// ftdi.BitBangJTAG (FT231X) provide it. Every call starts and ends in
+// Run-Test/Idle; reads are filled at Flush.
+type jtagPort interface {
+	Reset(ctx context.Context) error
+	IR(ctx context.Context, ir byte) error
+	DR(ctx context.Context, out, in []byte, msb bool) error
+	Idle(ctx context.Context, n int) error
+	Flush(ctx context.Context) error
+}
+
+// ECP5 programs an ECP5 over FTDI JTAG: MPSSE (ECP5-EVN channel A) or
+// bit-bang (ULX3S FT231X).
 type ECP5 struct {
-	j *ftdi.JTAG
+	j    jtagPort
+	port *ftdi.Port
 	// Sleep waits for the hardware; tests replace it.
 	Sleep func(time.Duration)
 	// MaxBusyPolls bounds waits for the flash.
@@ -160,14 +173,30 @@ func OpenECP5(ctx context.Context, dev usb.Device, intf, freq int) (*ECP5, error
 		p.Close(ctx)
 		return nil, fmt.Errorf("flash: %w", err)
 	}
-	return &ECP5{j: j, Sleep: time.Sleep, MaxBusyPolls: 20000}, nil
+	return &ECP5{j: j, port: p, Sleep: time.Sleep, MaxBusyPolls: 20000}, nil
 }
 
-// MPSSE returns the engine (traffic statistics).
-func (e *ECP5) MPSSE() *ftdi.MPSSE { return e.j.MPSSE() }
+// OpenECP5BitBang opens an FTDI chip without MPSSE (ULX3S FT231X) as a
+// bit-bang JTAG master with the given pin wiring, pins changing at rate
+// bytes per second.
+func OpenECP5BitBang(ctx context.Context, dev usb.Device, intf int, pins ftdi.BitBangPins, rate int) (*ECP5, error) {
+	p, err := ftdi.Open(ctx, dev, intf)
+	if err != nil {
+		return nil, fmt.Errorf("flash: %w", err)
+	}
+	j, err := ftdi.NewBitBangJTAG(ctx, p, pins, rate)
+	if err != nil {
+		p.Close(ctx)
+		return nil, fmt.Errorf("flash: %w", err)
+	}
+	return &ECP5{j: j, port: p, Sleep: time.Sleep, MaxBusyPolls: 20000}, nil
+}
+
+// Port returns the FTDI port (traffic statistics).
+func (e *ECP5) Port() *ftdi.Port { return e.port }
 
 // Close releases the channel.
-func (e *ECP5) Close(ctx context.Context) error { return e.j.MPSSE().Port().Close(ctx) }
+func (e *ECP5) Close(ctx context.Context) error { return e.port.Close(ctx) }
 
 // IDCode reads the JTAG IDCODE and checks it is an ECP5.
 func (e *ECP5) IDCode(ctx context.Context) (uint32, error) {
@@ -285,7 +314,7 @@ type ecpSPI struct{ e *ECP5 }
 
 func (s ecpSPI) tx(ctx context.Context, out, in []byte) error { return s.e.j.DR(ctx, out, in, true) }
 func (s ecpSPI) flush(ctx context.Context) error              { return s.e.j.Flush(ctx) }
-func (s ecpSPI) maxRead() int                                 { return s.e.j.MPSSE().Port().Chip().TxBuffer - 16 }
+func (s ecpSPI) maxRead() int                                 { return s.e.port.Chip().TxBuffer - 16 }
 
 // ProgramFlash writes img to the configuration flash through background
 // SPI, verifies it, and reboots the FPGA from it (LSC_REFRESH), checking DONE.

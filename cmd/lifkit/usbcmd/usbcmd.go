@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lifkit/lifkit/hostdrv/flash"
+	"github.com/lifkit/lifkit/hostdrv/ftdi"
 	"github.com/lifkit/lifkit/hostdrv/usb"
 	"github.com/lifkit/lifkit/hostdrv/usb/libusb"
 )
@@ -21,6 +22,11 @@ import (
 type Opener func() (usb.Bus, error)
 
 func openLibusb() (usb.Bus, error) { return libusb.Open() }
+
+// bitBangRate paces FT231X bit-bang (via its baud-rate generator). The
+// exact pin rate a given divisor yields in synchronous bit-bang is not in
+// our facts; full-speed USB round trips dominate either way.
+const bitBangRate = 1_000_000
 
 // sleep, when set, replaces the flasher's hardware waits (tests).
 var sleep func(time.Duration)
@@ -106,8 +112,14 @@ func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []strin
 	var out []string
 	for _, b := range boards {
 		switch b.Method {
-		case usb.MethodECP5JTAG:
-			e, err := flash.OpenECP5(ctx, dev, b.ProgIntf, 6_000_000)
+		case usb.MethodECP5JTAG, usb.MethodECP5Bang:
+			var e *flash.ECP5
+			var err error
+			if b.Method == usb.MethodECP5Bang {
+				e, err = flash.OpenECP5BitBang(ctx, dev, b.ProgIntf, ftdi.ULX3SPins, bitBangRate)
+			} else {
+				e, err = flash.OpenECP5(ctx, dev, b.ProgIntf, 6_000_000)
+			}
 			if err != nil {
 				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
 				continue
@@ -179,9 +191,9 @@ func newFlashCommand(open Opener, bar bool) *cobra.Command {
 				return err
 			}
 			switch b.Method {
-			case usb.MethodICE40SPI, usb.MethodECP5JTAG, usb.MethodDFU:
+			case usb.MethodICE40SPI, usb.MethodECP5JTAG, usb.MethodECP5Bang, usb.MethodDFU:
 			default:
-				return fmt.Errorf("usbcmd: flashing %s (%s) is not implemented in lifkit yet; use openFPGALoader (ULX3S) or the iCELink drive (iCESugar) for now", b.Name, b.Method)
+				return fmt.Errorf("usbcmd: flashing %s (%s) is not implemented in lifkit yet; copy the .bin to the iCELink drive for now", b.Name, b.Method)
 			}
 			if sram && b.Method == usb.MethodDFU {
 				return fmt.Errorf("usbcmd: %s is flashed through its DFU bootloader; --sram is not available", b.Name)
@@ -257,8 +269,14 @@ func flashBoard(ctx context.Context, dev usb.Device, b usb.Board, img []byte, sr
 			return f.LoadSRAM(ctx, img, opts)
 		}
 		return f.Program(ctx, img, opts)
-	case usb.MethodECP5JTAG:
-		e, err := flash.OpenECP5(ctx, dev, b.ProgIntf, freq)
+	case usb.MethodECP5JTAG, usb.MethodECP5Bang:
+		var e *flash.ECP5
+		var err error
+		if b.Method == usb.MethodECP5Bang {
+			e, err = flash.OpenECP5BitBang(ctx, dev, b.ProgIntf, ftdi.ULX3SPins, bitBangRate)
+		} else {
+			e, err = flash.OpenECP5(ctx, dev, b.ProgIntf, freq)
+		}
 		if err != nil {
 			return err
 		}

@@ -52,6 +52,11 @@ func TestDetect(t *testing.T) {
 		}
 	}
 	evn := usbtest.NewECP5EVN(0x81113043)
+	ulx := usbtest.NewULX3S(0x41111043)
+	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s", "--sram", ecp5file)
+	if err != nil || !strings.Contains(out, "loaded 99158 bytes") || ulx.FPGA.BootedFrom != "sram" {
+		t.Fatalf("ulx3s sram: %v %q", err, out)
+	}
 	crab := usbtest.NewOrangeCrab()
 	out, _, err = run(newDetectCommand(opener(usbtest.NewBus(evn.FTDI, crab))), "--probe")
 	if err != nil {
@@ -109,7 +114,7 @@ func TestFlashCommandFaults(t *testing.T) {
 		{"permission", func(r *usbtest.ICE40Rig) { r.Bus.DenyAccess = true }, nil, "udev rule"},
 		{"busy", func(r *usbtest.ICE40Rig) { r.FTDI.BusyDriver = "ftdi_sio" }, nil, `kernel driver "ftdi_sio"`},
 		{"wrong board", nil, []string{"--board", "upduino-v3", bitfile}, "no supported board found"},
-		{"ulx3s", nil, []string{"--board", "ulx3s", bitfile}, "not implemented"},
+		{"icesugar", nil, []string{"--board", "icesugar", bitfile}, "not implemented"},
 		{"ice40 rig as ecp5-evn", nil, []string{"--board", "ecp5-evn", bitfile}, "IDCODE 0xffffffff is not an ECP5"},
 		{"sram on dfu", nil, []string{"--board", "orangecrab", "--sram", bitfile}, "--sram is not available"},
 		{"no board flag", nil, []string{bitfile}, "--board is required"},
@@ -153,6 +158,11 @@ func TestFlashCommandECP5AndDFU(t *testing.T) {
 	evn = usbtest.NewECP5EVN(0x41111043)
 	if out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", "--sram", ecp5file); err != nil || evn.FPGA.BootedFrom != "sram" {
 		t.Fatalf("ecp5 sram: %v %q", err, out)
+	}
+	ulx := usbtest.NewULX3S(0x41111043)
+	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s", "--sram", ecp5file)
+	if err != nil || !strings.Contains(out, "loaded 99158 bytes") || ulx.FPGA.BootedFrom != "sram" {
+		t.Fatalf("ulx3s sram: %v %q", err, out)
 	}
 	crab := usbtest.NewOrangeCrab()
 	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab", ecp5file)

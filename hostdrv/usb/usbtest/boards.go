@@ -47,3 +47,15 @@ func NewECP5EVN(idcode uint32) *ECP5Rig {
 	f.desc.Product = "Lattice ECP5 Evaluation Board"
 	return &ECP5Rig{Bus: NewBus(f), FTDI: f, FPGA: e, Flash: fl}
 }
+
+// NewULX3S returns an emulated ULX3S: an FT231X (full speed, 64-byte
+// packets, no MPSSE) whose modem lines bit-bang the ECP5's JTAG (TCK DSR,
+// TMS DCD, TDI RI, TDO CTS), and a 16 MiB flash behind background SPI.
+func NewULX3S(idcode uint32) *ECP5Rig {
+	fl := NewSPIFlash([3]byte{0xEF, 0x40, 0x18}, 16<<20)
+	e := NewECP5(idcode, fl)
+	bb := &JTAGBitBang{TAP: e, TCK: 1 << 5, TMS: 1 << 6, TDI: 1 << 7, TDO: 1 << 3}
+	f := NewFTDI(ftdi.FT231X, 8, bb)
+	f.desc.Product = "ULX3S FPGA 25K v3.0.3"
+	return &ECP5Rig{Bus: NewBus(f), FTDI: f, FPGA: e, Flash: fl}
+}

@@ -134,6 +134,20 @@ func (e *ECP5) Inputs() uint8 {
 	return 0xFB
 }
 
+// TDO returns the level TDO has before the next rising edge of TCK.
+func (e *ECP5) TDO() bool {
+	switch e.state {
+	case tapShiftIR:
+		return e.irSh&1 == 1
+	case tapShiftDR:
+		if e.ir == 0x3A && e.bgSPI && e.Flash != nil {
+			return e.Flash.peek()
+		}
+		return e.drOut&1 == 1
+	}
+	return true
+}
+
 // Clock runs one TCK cycle: the current state's action, then the move.
 func (e *ECP5) Clock(tdi, tms bool) bool {
 	tdo := true
@@ -290,3 +304,35 @@ func (e *ECP5) check(img []byte) {
 		failWith(BSEAbort)
 	}
 }
+
+// JTAGBitBang wires an ECP5's TAP to the bit-bang port of an FTDI chip
+// (ULX3S: FT231X modem lines).
+type JTAGBitBang struct {
+	TAP                *ECP5
+	TCK, TMS, TDI, TDO uint8
+	last               uint8
+}
+
+var _ BitBanger = (*JTAGBitBang)(nil)
+var _ Target = (*JTAGBitBang)(nil)
+
+// Apply clocks the TAP on each rising edge of TCK.
+func (a *JTAGBitBang) Apply(l uint8) {
+	if l&a.TCK != 0 && a.last&a.TCK == 0 {
+		a.TAP.Clock(l&a.TDI != 0, l&a.TMS != 0)
+	}
+	a.last = l
+}
+
+// Sample puts TDO on its pin.
+func (a *JTAGBitBang) Sample(levels uint8) uint8 {
+	if a.TAP.TDO() {
+		return levels | a.TDO
+	}
+	return levels &^ a.TDO
+}
+
+// Drive, Clock and Inputs: the bit-bang wiring has no MPSSE side.
+func (a *JTAGBitBang) Drive(uint8)          {}
+func (a *JTAGBitBang) Clock(_, _ bool) bool { return true }
+func (a *JTAGBitBang) Inputs() uint8        { return a.Sample(0xFF) }

@@ -48,6 +48,16 @@ type channel struct {
 	mpsse    *mpsseEngine
 	target   Target
 	uartSink func([]byte) []byte
+	levels   uint8 // bit-bang output levels.
+}
+
+// BitBanger is a target wired to a channel's bit-bang port.
+type BitBanger interface {
+	// Apply sets the pin levels the chip drives (released pins read 1).
+	Apply(levels uint8)
+	// Sample returns every pin's level as the chip reads it, given the
+	// levels it drives.
+	Sample(levels uint8) uint8
 }
 
 // NewFTDI returns an emulated chip at bus 1, the given address. Targets
@@ -195,7 +205,7 @@ func (f *FTDI) Control(ctx context.Context, rType, req uint8, value, index uint1
 		if mode == ftdi.ModeMPSSE && !f.chip.MPSSE {
 			return 0, stall
 		}
-		c.mode, c.mask = mode, uint8(value)
+		c.mode, c.mask, c.levels = mode, uint8(value), 0xFF
 		if mode == ftdi.ModeMPSSE {
 			cc := c
 			c.mpsse = newMPSSE(c.target, &f.Clock, func(b ...byte) { cc.rx = append(cc.rx, b...) }, func() { cc.sendNow = true })
@@ -303,6 +313,22 @@ func (f *FTDI) WriteBulk(ctx context.Context, ep uint8, buf []byte) (int, error)
 	switch {
 	case c.mpsse != nil:
 		c.mpsse.feed(buf[:n])
+	case c.mode == ftdi.ModeBitBang || c.mode == ftdi.ModeSyncBB:
+		bb, _ := c.target.(BitBanger)
+		for _, b := range buf[:n] {
+			if c.mode == ftdi.ModeSyncBB {
+				// Synchronous: the pins are sampled just before each byte is applied.
+				smp := c.levels
+				if bb != nil {
+					smp = bb.Sample(c.levels)
+				}
+				c.rx = append(c.rx, smp)
+			}
+			c.levels = b&c.mask | ^c.mask
+			if bb != nil {
+				bb.Apply(c.levels)
+			}
+		}
 	case c.mode == ftdi.ModeReset && c.uartSink != nil:
 		reply := c.uartSink(append([]byte(nil), buf[:n]...))
 		c.rx = append(c.rx, reply...)

@@ -54,6 +54,14 @@ func (f *SPIFlash) Select(sel bool) {
 	f.execute()
 }
 
+// peek returns MISO before the next clock.
+func (f *SPIFlash) peek() bool {
+	if !f.selected {
+		return true
+	}
+	return f.out>>(7-f.bitn)&1 == 1
+}
+
 // Clock shifts one bit (mode 0, MSB first) and returns MISO.
 func (f *SPIFlash) Clock(mosi bool) bool {
 	if !f.selected {
