@@ -91,3 +91,83 @@ func TestFlashWithinSPILimit(t *testing.T) {
 		t.Errorf("flash took %.3fx the SPI limit (%v)", r, &rig.FTDI.Clock)
 	}
 }
+
+// ecp5Image1MiB pads the ECP5 bitstream to 1 MiB with seeded random bytes
+// placed before its closing ISC_PROGRAM_DONE, so the model still accepts it.
+func ecp5Image1MiB(t testing.TB) []byte {
+	bit := ecp5Bitstream(t)
+	tail := bit[len(bit)-8:]
+	img := append([]byte{}, bit[:len(bit)-8]...)
+	r := rand.New(rand.NewSource(2))
+	for len(img) < 1<<20-8 {
+		img = append(img, byte(r.Intn(256)))
+	}
+	return append(img, tail...)
+}
+
+// BenchmarkECP5 reports emulated time per MiB against the JTAG-clock
+// limit at 6 MHz (one TCK per bit for SRAM; write and verify for flash).
+func BenchmarkECP5(b *testing.B) {
+	img := ecp5Image1MiB(b)
+	for _, tc := range []struct {
+		name   string
+		passes float64
+		run    func(e *flash.ECP5) error
+	}{
+		{"EVN-SRAM", 1, func(e *flash.ECP5) error { return e.LoadSRAM(ctx(b), img, flash.Options{}) }},
+		{"EVN-flash", 2, func(e *flash.ECP5) error { return e.ProgramFlash(ctx(b), img, flash.Options{}) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var clk usbtest.Clock
+			for i := 0; i < b.N; i++ {
+				rig := usbtest.NewECP5EVN(lfe5u25)
+				if err := tc.run(openECP5(b, rig)); err != nil {
+					b.Fatal(err)
+				}
+				clk = rig.FTDI.Clock
+			}
+			limit := tc.passes * 8 * float64(len(img)) / 6e6
+			b.ReportMetric(clk.Now.Seconds(), "emul-s/MiB")
+			b.ReportMetric(clk.Now.Seconds()/limit, "x-jtag-limit")
+			b.ReportMetric(float64(clk.OutTransfers+clk.InTransfers), "usb-transfers/MiB")
+			b.ReportMetric(float64(clk.OutBytes+clk.InBytes), "usb-bytes/MiB")
+		})
+	}
+}
+
+// BenchmarkULX3SSRAM reports the FT231X bit-bang SRAM load of the 25F
+// bitstream (99 KB) in emulated seconds.
+func BenchmarkULX3SSRAM(b *testing.B) {
+	img := ecp5Bitstream(b)
+	var clk usbtest.Clock
+	for i := 0; i < b.N; i++ {
+		rig := usbtest.NewULX3S(lfe5u25)
+		if err := openULX3S(b, rig).LoadSRAM(ctx(b), img, flash.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		clk = rig.FTDI.Clock
+	}
+	b.ReportMetric(clk.Now.Seconds(), "emul-s")
+	b.ReportMetric(float64(clk.OutTransfers+clk.InTransfers), "usb-transfers")
+	b.ReportMetric(float64(clk.OutBytes+clk.InBytes), "usb-bytes")
+}
+
+// BenchmarkDFU1MiB reports the emulated OrangeCrab download of 1 MiB
+// (model: 1 ms per full-speed control transfer, 1 us per byte, 5 ms
+// bwPollTimeout per block).
+func BenchmarkDFU1MiB(b *testing.B) {
+	img := ecp5Image1MiB(b)
+	var clk usbtest.Clock
+	for i := 0; i < b.N; i++ {
+		d := usbtest.NewOrangeCrab()
+		f, err := openDFU(b, d)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Download(ctx(b), img, nil); err != nil {
+			b.Fatal(err)
+		}
+		clk = d.Clock
+	}
+	b.ReportMetric(clk.Now.Seconds(), "emul-s/MiB")
+}

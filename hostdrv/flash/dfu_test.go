@@ -21,7 +21,7 @@ func dfuImage(n int) []byte {
 	return img
 }
 
-func openDFU(t *testing.T, d *usbtest.DFUDevice) (*flash.DFU, error) {
+func openDFU(t testing.TB, d *usbtest.DFUDevice) (*flash.DFU, error) {
 	bus := usbtest.NewBus(d)
 	found, err := usb.FindSupported(bus, "orangecrab")
 	if err != nil {
