@@ -72,7 +72,9 @@ func (b *Bus) Open(want usb.DeviceDesc) (usb.Device, error) {
 		extra.Close()
 	}
 	d := devs[0]
-	if err := d.SetAutoDetach(true); err != nil {
+	if err := d.SetAutoDetach(true); err != nil && !is(err, gousb.ErrorNotSupported) {
+		// (Platforms without kernel-driver detach report NotSupported; claiming
+		// still works there or fails later with a BusyError.)
 		d.Close()
 		return nil, fmt.Errorf("libusb: %s: enabling kernel driver detach: %w", want.ID(), translate(err))
 	}
