@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/lifkit/lifkit/sim"
@@ -15,8 +17,22 @@ import (
 var (
 	flagSeed  = flag.Uint64("seed", 0, "base seed of the random cases (0: fixed default)")
 	flagCases = flag.Int("cases", 0, "random (network, input) cases in total over the matrix (0: default, or LIFKIT_SOAK)")
-	flagWaves = flag.String("waves", "", "write an FST trace of the first failing config's run to this file")
+	flagWaves = flag.String("waves", "", "write FST traces of the differential runs (one per config) next to this path")
 )
+
+// wavesFile names the FST trace for a configuration when -waves (or LIFKIT_WAVES) is set:
+// the given path with the config name before the extension.
+func wavesFile(cfg string) string {
+	w := *flagWaves
+	if w == "" {
+		w = os.Getenv("LIFKIT_WAVES")
+	}
+	if w == "" {
+		return ""
+	}
+	ext := filepath.Ext(w)
+	return strings.TrimSuffix(w, ext) + "-" + cfg + ".fst"
+}
 
 func baseSeed() uint64 {
 	if *flagSeed != 0 {
@@ -73,6 +89,15 @@ func matrix() []matrixEntry {
 		{cfg: small(8, 8, 16), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
 			return simtest.Shape{Hidden: []int{1 + r.IntN(30)}, WeightBits: 2 + r.IntN(3), StateBits: 8, Recurrent: 0}
 		}},
+		{cfg: Config{Name: "l4-s24-4layer", Lanes: 4, SMax: 24, AccW: 32, LayersMax: 4, NeurAW: 7, LayerAW: 5, InAW: 5, WmemAW: 12},
+			weight: 2, intensity: 0, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+				return simtest.Shape{Hidden: []int{1 + r.IntN(20), 1 + r.IntN(20), 1 + r.IntN(20)}, Readout: r.IntN(2) == 0, WeightBits: 2, StateBits: pickState(r, 24), Recurrent: 1, Refractory: 1 + r.IntN(15)}
+			}},
+		// UP5K-sized: 784-128-10, 8 lanes, weights in the four SB_SPRAM256KA (behavioural model).
+		{cfg: Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 8, LayerAW: 7, InAW: 10, WmemAW: 14, SPRAM: true},
+			weight: 1, intensity: 0.5, steps: 8, shape: func(r *rand.Rand) simtest.Shape {
+				return simtest.Shape{Inputs: 784, Hidden: []int{128}, Outputs: 10, Readout: r.IntN(2) == 0, WeightBits: 8, StateBits: 16, Recurrent: -1}
+			}},
 		{cfg: small(16, 16, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
 			return simtest.Shape{Hidden: []int{1 + r.IntN(60)}, Readout: true, WeightBits: 4, StateBits: pickState(r, 16), Recurrent: 1}
 		}},
@@ -82,7 +107,13 @@ func matrix() []matrixEntry {
 // runMatrixEntry runs cases random (network, input) pairs on one configuration.
 func runMatrixEntry(t *testing.T, e matrixEntry, cases int, seed uint64, defines []string, args ...string) error {
 	t.Helper()
-	exe, err := Build(e.cfg, BuildOptions{Defines: defines})
+	opts := BuildOptions{Defines: defines}
+	if w := wavesFile(e.cfg.Name); w != "" {
+		opts.Trace = true
+		args = append(args, "--waves", w)
+		t.Logf("writing FST trace to %s", w)
+	}
+	exe, err := Build(e.cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package testbench
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -81,4 +82,45 @@ func TestActivity(t *testing.T) {
 		t.Fatalf("random cases are too quiet: %d spikes, %d refractory, %d negative membranes", spikes, refr, neg)
 	}
 	_ = sim.LIF
+}
+
+// TestRandomInitialValues runs the same cases with Verilator's random initial values
+// (+verilator+rand+reset+2) under several seeds: memories and registers start as noise, and the
+// results must still equal sim (run_clear and rst_i leave nothing to chance).
+func TestRandomInitialValues(t *testing.T) {
+	e := matrix()[2]
+	// The option must really randomise: neuron memory read before any clear is not all zero.
+	exe, err := Build(e.cfg, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Start(exe, "+verilator+rand+reset+2", "+verilator+seed+5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]uint32, 16)
+	for i := range vals {
+		p.Read(StateAddr(i, FieldV), &vals[i])
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	p.Kill()
+	nonzero := 0
+	for _, v := range vals {
+		if v != 0 {
+			nonzero++
+		}
+	}
+	if nonzero == 0 {
+		t.Fatalf("+verilator+rand+reset+2 left the state memory all zero: the X test would be vacuous")
+	}
+	for _, seed := range []int{1, 2, 3, 12345} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			if err := runMatrixEntry(t, e, 40, baseSeed()+uint64(seed), nil,
+				"+verilator+rand+reset+2", fmt.Sprintf("+verilator+seed+%d", seed)); err != nil {
+				t.Fatalf("with +verilator+rand+reset+2 +verilator+seed+%d: %v", seed, err)
+			}
+		})
+	}
 }

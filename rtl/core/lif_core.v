@@ -120,6 +120,7 @@ module lif_core #(
     reg              c_readout, c_rec, c_sub;
     reg [3:0]        c_refr;
     reg [4:0]        c_sbits, c_shift;
+    reg [SMAX-1:0]   c_hi, c_lo;  // sat_S bounds: 2^(S-1)-1, -2^(S-1)
     reg [2:0]        c_wsh;       // 8 - weight bits
     reg [SZW-1:0]    c_size;
     reg [11:0]       c_leak_i, c_leak_v;
@@ -322,7 +323,7 @@ module lif_core #(
 
     lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
-        .readout_i(c_readout), .subtract_i(c_sub), .refr_i(c_refr), .sbits_i(c_sbits),
+        .readout_i(c_readout), .subtract_i(c_sub), .refr_i(c_refr), .hi_i(c_hi), .lo_i(c_lo),
         .shift_i(c_shift), .leak_i_i(c_leak_i), .leak_v_i(c_leak_v), .thr_i(c_thr), .first_i(first_q),
         .valid_i(nu_v), .idx_i(nu_idx), .cur_i(nu_cur), .mem_i(nu_mem), .refc_i(nu_r), .stat_i(nu_stat),
         .acc_i(nu_acc),
@@ -383,6 +384,14 @@ module lif_core #(
         in_raddr = f_k[IN_AW-1:0];
     end
 
+    function [SMAX-1:0] sat_hi; // 2^(S-1) - 1 for state width s
+        input [4:0] s;
+        integer b, si;
+        begin
+            si = {27'd0, s};
+            for (b = 0; b < SMAX; b = b + 1) sat_hi[b] = (b < si - 1);
+        end
+    endfunction
     function [LB-1:0] lane_of;
         input [SZW-1:0] i;
         begin
@@ -391,13 +400,13 @@ module lif_core #(
     endfunction
     wire [SZW-1:0] c_size_m1 = c_size - 1'b1;
     reg neuron_busy; // any stage of lif_neuron holds a valid neuron
-    // lif_neuron is 5 deep; count the neurons in flight.
-    reg [2:0] nb_cnt;
+    // count the neurons in flight inside lif_neuron (7 stages).
+    reg [3:0] nb_cnt;
     always @(posedge clk_i) begin
-        if (rst_i) nb_cnt <= 3'd0;
-        else nb_cnt <= nb_cnt + {2'd0, nu_v} - {2'd0, no_v};
+        if (rst_i) nb_cnt <= 4'd0;
+        else nb_cnt <= nb_cnt + {3'd0, nu_v} - {3'd0, no_v};
     end
-    always @* neuron_busy = (nb_cnt != 3'd0);
+    always @* neuron_busy = (nb_cnt != 4'd0);
 
     // ---------------------------------------------------------------- main sequential logic
     assign ev_ready_o = (state_q == S_IN_EV);
@@ -500,6 +509,10 @@ module lif_core #(
                 4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
                 default: ;
             endcase
+            if (ld_cnt == 4'd2) begin
+                c_hi <= sat_hi(c_sbits);
+                c_lo <= ~sat_hi(c_sbits);
+            end
             if (ld_cnt == 4'd3) begin
                 c_wpr_m1 <= c_size_m1[SZW-2:LSH];
                 for (ks = 0; ks < LANES; ks = ks + 1)

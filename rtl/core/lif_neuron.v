@@ -1,15 +1,17 @@
 `default_nettype none
 // lif_neuron: the pipelined neuron update of rules S-7, S-9, S-10 and S-11, one neuron per clock,
-// five register stages. Mirrors sim (layerState.update, Decay, Saturate).
+// seven register stages. Mirrors sim (layerState.update, Decay, Saturate).
 //
-//   in  -> s1: decay products x*leak (lif_decay, exact, floor shift)
-//   s1  -> s2: decayed I and V (x - q)
-//   s2  -> s3: I' = sat_S(decay(I) + (acc << H))                      [S-9]
-//   s3  -> s4: v  = sat_S(decay(V) + I')                              [S-10, S-11]
-//   s4  -> out: refractory / spike (v >= theta) / reset / r <- P / statistic
+//   in -> s1: decay products q = floor(x*leak/4096) (lif_decay, exact product, floor shift)
+//   s1 -> s2: decayed I and V (x - q); acc << H                               [S-7, S-8]
+//   s2 -> s3: isum = decay(I) + (acc << H)  (exact, 33 bits)
+//   s3 -> s4: I' = sat_S(isum)                                                 [S-9]
+//   s4 -> s5: vsum = decay(V) + I'          (exact, SMAX+1 bits)
+//   s5 -> s6: v = sat_S(vsum)                                                  [S-10, S-11]
+//   s6 -> out: refractory / spike (v >= theta) / reset / r <- P / statistic    [S-10]
 //
 // Layer parameters must be stable while a pass is in flight. State values are S-bit two's
-// complement numbers sign-extended to SMAX bits.
+// complement numbers sign-extended to SMAX bits; hi_i/lo_i are sat_S's bounds for the layer.
 module lif_neuron #(
     parameter integer SMAX  = 16, // stored state width, 8..24
     parameter integer ACC_W = 32, // accumulator width, 8..32
@@ -21,7 +23,8 @@ module lif_neuron #(
     input  wire                    readout_i,   // readout layer (S-11), else lif (S-10)
     input  wire                    subtract_i,  // reset by subtraction, else to zero
     input  wire [3:0]              refr_i,      // refractory period P
-    input  wire [4:0]              sbits_i,     // state width S, 8..SMAX
+    input  wire signed [SMAX-1:0]  hi_i,        // 2^(S-1) - 1
+    input  wire signed [SMAX-1:0]  lo_i,        // -2^(S-1)
     input  wire [4:0]              shift_i,     // weight shift H
     input  wire [11:0]             leak_i_i,    // current leak
     input  wire [11:0]             leak_v_i,    // membrane leak
@@ -44,98 +47,102 @@ module lif_neuron #(
     output reg                     spike_o,
     output reg  signed [SMAX-1:0]  stat_o
 );
-    localparam integer XW = 36; // wide enough for any sum before saturation
-
-    // sat_S bounds for the run-time state width S.
-    wire signed [XW-1:0] hi = (({{(XW-1){1'b0}}, 1'b1}) <<< (sbits_i - 5'd1)) - 1;
-    wire signed [XW-1:0] lo = -hi - 1;
-
-    function signed [SMAX-1:0] sat;
-        input signed [XW-1:0] x;
-        input signed [XW-1:0] h;
-        input signed [XW-1:0] l;
-        begin
-            if (x > h) sat = h[SMAX-1:0];
-            else if (x < l) sat = l[SMAX-1:0];
-            else sat = x[SMAX-1:0];
-        end
-    endfunction
+    localparam integer XW = 33; // |decay(I) + acc << H| < 2^24 + 2^31 (rule S-5)
+    localparam integer VW = SMAX + 1;
 
     // stage 1: decay products
     wire signed [SMAX-1:0] qi, qv;
     lif_decay #(.W(SMAX)) u_dec_i (.x_i(cur_i), .leak_i(leak_i_i), .q_o(qi));
     lif_decay #(.W(SMAX)) u_dec_v (.x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
 
-    reg                    v1, v2, v3, v4;
-    reg [IW-1:0]           i1, i2, i3, i4;
-    reg signed [SMAX-1:0]  cur1, mem1, qi1, qv1, stat1, stat2, stat3, stat4;
-    reg signed [ACC_W-1:0] acc1, acc2;
-    reg [3:0]              r1, r2, r3, r4;
-    reg signed [SMAX:0]    di2, dv2;          // decayed I, V (cannot overflow, kept 1 bit wider)
-    reg signed [SMAX-1:0]  dv3, cur3, cur4, vs4;
-
-    // The membrane of a refractory neuron is frozen: carry the stored V along.
-    reg signed [SMAX-1:0] mem2_hold, mem3_hold, mem4_hold;
-    always @(posedge clk_i) begin
-        mem2_hold <= mem1;
-        mem3_hold <= mem2_hold;
-        mem4_hold <= mem3_hold;
-    end
+    reg [6:1]              v;          // valid per stage
+    reg [IW-1:0]           i1, i2, i3, i4, i5, i6;
+    reg [3:0]              r1, r2, r3, r4, r5, r6;
+    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6; // statistic
+    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6;       // stored V (frozen when refractory)
+    reg signed [SMAX-1:0]  cur1, mem1, qi1, qv1;
+    reg signed [ACC_W-1:0] acc1;
+    reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
+    reg signed [SMAX-1:0]  dv2, dv3, dv4;                // decay(V) lies between 0 and V
+    reg signed [XW-1:0]    accsh2, isum3;
+    reg signed [SMAX-1:0]  cur4, cur5, cur6;
+    reg signed [VW-1:0]    vsum5;
+    reg signed [SMAX-1:0]  vs6;
 
     // stage 3 arithmetic
-    wire signed [XW-1:0] accsh = {{(XW-ACC_W){acc2[ACC_W-1]}}, acc2} <<< shift_i;
-    wire signed [XW-1:0] isum  = {{(XW-SMAX-1){di2[SMAX]}}, di2} + accsh;
+    wire signed [XW-1:0] isum = {{(XW-SMAX-1){di2[SMAX]}}, di2} + accsh2;
+    // stage 4: saturate the current
+    wire signed [XW-1:0] hi_x = {{(XW-SMAX){hi_i[SMAX-1]}}, hi_i};
+    wire signed [XW-1:0] lo_x = {{(XW-SMAX){lo_i[SMAX-1]}}, lo_i};
 `ifdef LIF_MUT_NOSAT
-    // Mutation: the current wraps instead of saturating.
-    wire signed [SMAX-1:0] inew = $signed((isum[SMAX-1:0] << (SMAX[4:0] - sbits_i))) >>> (SMAX[4:0] - sbits_i);
+    // Mutation: the current wraps instead of saturating (keeps the low S bits).
+    wire [4:0] wsh = SMAX[4:0] - (5'd1 + hi_bits(hi_i));
+    wire signed [SMAX-1:0] inew = $signed(isum3[SMAX-1:0] << wsh) >>> wsh;
+    function [4:0] hi_bits;
+        input [SMAX-1:0] h;
+        integer b;
+        begin
+            hi_bits = 5'd0;
+            for (b = 0; b < SMAX; b = b + 1) if (h[b]) hi_bits = hi_bits + 5'd1;
+        end
+    endfunction
 `else
-    wire signed [SMAX-1:0] inew = sat(isum, hi, lo);
+    wire signed [SMAX-1:0] inew = (isum3 > hi_x) ? hi_i : (isum3 < lo_x) ? lo_i : isum3[SMAX-1:0];
 `endif
-    // stage 4 arithmetic
-    wire signed [XW-1:0] vsum = {{(XW-SMAX){dv3[SMAX-1]}}, dv3} + {{(XW-SMAX){cur3[SMAX-1]}}, cur3};
-    wire signed [SMAX-1:0] vnew = sat(vsum, hi, lo);
-    // stage 5 decisions
-    wire frozen = !readout_i && (r4 != 4'd0);
-    wire fire   = !readout_i && !frozen && (vs4 >= thr_i);
+    // stage 6: saturate the membrane
+    wire signed [VW-1:0] hi_v = {hi_i[SMAX-1], hi_i};
+    wire signed [VW-1:0] lo_v = {lo_i[SMAX-1], lo_i};
+    wire signed [SMAX-1:0] vnew = (vsum5 > hi_v) ? hi_i : (vsum5 < lo_v) ? lo_i : vsum5[SMAX-1:0];
+    // output stage: spike test and reset share one subtraction
+    wire signed [SMAX:0] vdiff = {vs6[SMAX-1], vs6} - {thr_i[SMAX-1], thr_i};
+    wire frozen = !readout_i && (r6 != 4'd0);
+    wire fire   = !readout_i && !frozen && !vdiff[SMAX];
 
     always @(posedge clk_i) begin
+        v <= {v[5:1], valid_i};
         // stage 1
-        v1 <= valid_i; i1 <= idx_i; cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv;
-        stat1 <= stat_i; acc1 <= acc_i; r1 <= refc_i;
+        i1 <= idx_i; r1 <= refc_i; st1 <= stat_i; m1 <= mem_i;
+        cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv; acc1 <= acc_i;
         // stage 2
-        v2 <= v1; i2 <= i1; stat2 <= stat1; acc2 <= acc1; r2 <= r1;
+        i2 <= i1; r2 <= r1; st2 <= st1; m2 <= m1;
         di2 <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};
-        dv2 <= {mem1[SMAX-1], mem1} - {qv1[SMAX-1], qv1};
+        dv2 <= mem1 - qv1;
+        accsh2 <= {{(XW-ACC_W){acc1[ACC_W-1]}}, acc1} <<< shift_i;
         // stage 3
-        v3 <= v2; i3 <= i2; stat3 <= stat2; r3 <= r2;
-        cur3 <= inew;
-        dv3 <= dv2[SMAX-1:0];
+        i3 <= i2; r3 <= r2; st3 <= st2; m3 <= m2; dv3 <= dv2;
+        isum3 <= isum;
         // stage 4
-        v4 <= v3; i4 <= i3; stat4 <= stat3; r4 <= r3; cur4 <= cur3;
-        vs4 <= vnew;
+        i4 <= i3; r4 <= r3; st4 <= st3; m4 <= m3; dv4 <= dv3;
+        cur4 <= inew;
         // stage 5
-        valid_o <= v4; idx_o <= i4; cur_o <= cur4;
+        i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; cur5 <= cur4;
+        vsum5 <= {dv4[SMAX-1], dv4} + {cur4[SMAX-1], cur4};
+        // stage 6
+        i6 <= i5; r6 <= r5; st6 <= st5; m6 <= m5; cur6 <= cur5;
+        vs6 <= vnew;
+        // output
+        valid_o <= v[6]; idx_o <= i6; cur_o <= cur6;
         spike_o <= fire;
         if (readout_i) begin
-            mem_o  <= vs4;
+            mem_o  <= vs6;
             refc_o <= 4'd0;
-            stat_o <= (first_i || vs4 > stat4) ? vs4 : stat4;
+            stat_o <= (first_i || vs6 > st6) ? vs6 : st6;
         end else if (frozen) begin
-            mem_o  <= mem4_hold;
-            refc_o <= r4 - 4'd1;
-            stat_o <= stat4;
+            mem_o  <= m6;
+            refc_o <= r6 - 4'd1;
+            stat_o <= st6;
         end else if (fire) begin
-            mem_o  <= subtract_i ? vs4 - thr_i : {SMAX{1'b0}};
+            mem_o  <= subtract_i ? vdiff[SMAX-1:0] : {SMAX{1'b0}};
             refc_o <= refr_i;
-            stat_o <= stat4 + 1;
+            stat_o <= st6 + 1'b1;
         end else begin
-            mem_o  <= vs4;
+            mem_o  <= vs6;
             refc_o <= 4'd0;
-            stat_o <= stat4;
+            stat_o <= st6;
         end
         if (rst_i) begin
-            v1 <= 1'b0; v2 <= 1'b0; v3 <= 1'b0; v4 <= 1'b0; valid_o <= 1'b0;
+            v <= 6'd0;
+            valid_o <= 1'b0;
         end
     end
-
 endmodule

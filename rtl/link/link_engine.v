@@ -115,7 +115,7 @@ module link_engine #(
         S_RC = 6'd20, S_RUN = 6'd21, S_INT_RD = 6'd22, S_INT = 6'd23, S_GO = 6'd24,
         S_WAIT = 6'd25, S_RES0 = 6'd26, S_RES1 = 6'd27, S_RES2 = 6'd28, S_RES3 = 6'd29,
         S_RES4 = 6'd30, S_HEAD = 6'd31, S_RC_PUT = 6'd32, S_TXNAK = 6'd33, S_ACKWAIT = 6'd34,
-        S_CWR = 6'd35, S_SEND = 6'd36;
+        S_CWR = 6'd35, S_SEND = 6'd36, S_WX_RD = 6'd37, S_WX = 6'd38, S_CWX = 6'd39;
     reg [5:0]  st_q, ret_q, ret2_q;
 
     reg        synced_q, cache_valid_q, clear_pend_q, loaded_q;
@@ -123,7 +123,8 @@ module link_engine #(
     reg [AW-1:0] cache_len_q;
     reg        nak_pend_q;
     reg [7:0]  nak_reason_q;
-    reg [31:0] c_ok, c_crc, c_over, c_uart, c_bad, c_nak, c_dup, c_runs;
+    // STATUS counters: u32 on the wire, counted modulo 2^16 here (docs/protocol.md)
+    reg [15:0] c_ok, c_crc, c_over, c_uart, c_bad, c_nak, c_dup, c_runs;
 
     reg [79:0] hdr_q;      // first 10 body bytes
     reg [15:0] i_q;
@@ -137,7 +138,8 @@ module link_engine #(
     reg [2:0]  put_n_q;
     reg [AW-1:0] put_a_q;
     // run
-    reg [31:0] clocks_q, spikes_q, steps_q;
+    reg [31:0] clocks_q, spikes_q;
+    reg [15:0] steps_q;
     reg [15:0] inlen_q;
     reg        mode_q;
     reg [3:0]  nl_q;
@@ -167,29 +169,38 @@ module link_engine #(
     reg [1:0]  fi_q;
     reg [15:0] epos_q;
     reg [15:0] ecnt_q;
-    reg [31:0] efed_q;
+    reg [15:0] efed_q;
     reg [7:0]  elo_q;
 
     function [7:0] status_byte(input [5:0] k);
-        reg [31:0] v;
+        reg [15:0] v;
         begin
             case (k[5:2])
                 4'd0: v = c_ok;   4'd1: v = c_crc;  4'd2: v = c_over; 4'd3: v = c_uart;
                 4'd4: v = c_bad;  4'd5: v = c_nak;  4'd6: v = c_dup;  4'd7: v = c_runs;
-                default: v = {31'd0, loaded_q};
+                default: v = {15'd0, loaded_q};
             endcase
-            status_byte = (k[5:2] == 4'd8) ? v[7:0] : v[8*k[1:0] +: 8];
+            status_byte = (k[5:2] == 4'd8) ? v[7:0] : (k[1] ? 8'd0 : v[8*k[0] +: 8]);
         end
     endfunction
 
-    wire [32:0] in_end_w = {1'b0, addr32} + {17'd0, wcount};
-    wire [32:0] in_end_r = {1'b0, addr32} + {17'd0, rcount};
-    wire in_range_w = (in_end_w <= {1'b0, INPUT_MEM[31:0]});
-    wire in_range_r = (in_end_r <= {1'b0, INPUT_MEM[31:0]});
+    wire [16:0] in_end_w = {1'b0, addr32[15:0]} + {1'b0, wcount};
+    wire [16:0] in_end_r = {1'b0, addr32[15:0]} + {1'b0, rcount};
+    wire in_range_w = (addr32[31:16] == 16'd0) && (in_end_w <= INPUT_MEM[16:0]);
+    wire in_range_r = (addr32[31:16] == 16'd0) && (in_end_r <= INPUT_MEM[16:0]);
+
+    // INFO byte i_q as a 7-input function (a constant table, not a shifter)
+    reg [7:0] info_b;
+    integer k;
+    always @(*) begin
+        info_b = 8'h00;
+        for (k = 0; k < INFO_N; k = k + 1)
+            if (i_q[6:0] == k[6:0]) info_b = INFO[8*(INFO_N-1-k) +: 8];
+    end
 
     always @(*) begin
-        host_req_o = (st_q == S_CW) || (st_q == S_CWR) || (st_q == S_CR);
-        host_we_o  = (st_q == S_CW) || (st_q == S_CWR);
+        host_req_o = (st_q == S_CW) || (st_q == S_CWR) || (st_q == S_CWX) || (st_q == S_CR);
+        host_we_o  = (st_q == S_CW) || (st_q == S_CWR) || (st_q == S_CWX);
         host_addr_o = caddr_q;
         host_wdata_o = word_q;
         ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
@@ -240,7 +251,7 @@ module link_engine #(
                 end
                 E_EOS: if (ev_ready_i) begin
                     efed_q <= efed_q + 1'b1;
-                    if (efed_q + 1'b1 == steps_q) e_q <= E_OFF;
+                    if (efed_q + 16'd1 == steps_q) e_q <= E_OFF;
                     else if (epos_q + 16'd2 > inlen_q) e_q <= E_EOS;
                     else e_q <= E_CA;
                 end
@@ -328,6 +339,9 @@ module link_engine #(
                             if (body_len_i < 16'd6) begin err_q <= 8'd2; st_q <= S_ERR; end
                             else if (space == 8'd6 && in_range_w) begin
                                 rx_raddr_o <= 10; st_q <= (wcount == 0) ? S_FIN : S_WIN_RD;
+                            end else if (space == 8'd11 && addr32[31:16] == 16'd0) begin
+                                caddr_q <= {4'd4, 4'd0, addr32[15:0]};
+                                rx_raddr_o <= 10; st_q <= (wcount == 0) ? S_FIN : S_WX_RD;
                             end else if (space == 8'd10 && wcount[1:0] == 2'd0) begin
                                 caddr_q <= addr32[23:0];
                                 rx_raddr_o <= 10; st_q <= (wcount == 0) ? S_FIN : S_WC_RD;
@@ -363,7 +377,7 @@ module link_engine #(
             end
             S_INFO: begin
                 tx_we_o <= 1'b1; tx_waddr_o <= 4 + i_q[AW-1:0];
-                tx_wdata_o <= INFO[8*(INFO_N-1-{16'd0, i_q}) +: 8];
+                tx_wdata_o <= info_b;
                 i_q <= i_q + 1'b1;
                 if (i_q == INFO_N[15:0] - 16'd1) begin fin_len_q <= INFO_N[15:0]; st_q <= S_FIN; end
             end
@@ -380,6 +394,18 @@ module link_engine #(
                 i_q <= i_q + 1'b1;
                 rx_raddr_o <= 11 + i_q[AW-1:0];
                 st_q <= (i_q + 1'b1 == wcount) ? S_FIN : S_WIN_RD;
+            end
+            // WRITE intensities (space 11): rx byte 10+i -> core intensity RAM word addr+i
+            S_WX_RD: st_q <= S_WX;
+            S_WX: begin
+                word_q <= {24'd0, rx_rdata_i};
+                i_q <= i_q + 1'b1;
+                rx_raddr_o <= 11 + i_q[AW-1:0];
+                st_q <= S_CWX;
+            end
+            S_CWX: if (host_gnt_i) begin
+                caddr_q <= caddr_q + 1'b1;
+                st_q <= (i_q == wcount) ? S_FIN : S_WX_RD;
             end
             // WRITE to the core: gather 4 bytes, then one host port write
             S_WC_RD: st_q <= S_WC;
@@ -423,7 +449,7 @@ module link_engine #(
             end
             // RUN
             S_RUN: begin
-                steps_q <= hdr_q[31:0];
+                steps_q <= hdr_q[15:0];
                 mode_q  <= hdr_q[32];
                 inlen_q <= hdr_q[55:40];
                 clocks_q <= 32'd0; spikes_q <= 32'd0;
@@ -449,11 +475,11 @@ module link_engine #(
             end
             S_GO: begin
                 run_start_o <= 1'b1;
-                run_steps_o <= steps_q;
+                run_steps_o <= {16'd0, steps_q};
                 run_mode_o <= mode_q;
                 run_clear_o <= !hdr_q[33] || clear_pend_q;
                 clear_pend_q <= 1'b0;
-                efed_q <= 32'd0; epos_q <= 0;
+                efed_q <= 16'd0; epos_q <= 16'd0;
                 e_q <= mode_q ? E_OFF : (inlen_q < 16'd2 ? E_EOS : E_CA);
                 st_q <= S_WAIT;
             end

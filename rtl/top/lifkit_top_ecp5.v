@@ -14,7 +14,7 @@ module lifkit_top_ecp5 #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
-    parameter integer IAW        = 13        // input staging RAM: 8 KiB (events of MNIST-sized samples)
+    parameter integer IAW        = 13        // event staging RAM, log2 bytes: 8 KiB: events of MNIST-sized samples
 ) (
     input  wire clk_i,
     input  wire rst_i,

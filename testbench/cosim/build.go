@@ -22,13 +22,15 @@ type Config struct {
 	Family string // "ice40" or "ecp5": rtl/top/lifkit_top_<family>.v
 	ClkHz  int    // core clock
 	Baud   int    // UART baud; ClkHz/Baud clocks per bit, at least 4
+	IAW    int    // log2 bytes of the link's event staging RAM
 	Core   testbench.Config
 }
 
 // DefaultConfig is the board the tests and `lifkit cosim` use: an iCE40 top at 24 MHz and
-// 3 Mbaud (8 clocks per bit) with a core roomy enough for 4 layers of up to 256 neurons.
+// 3 Mbaud (8 clocks per bit) with a core roomy enough for 4 layers of up to 256 neurons and an
+// 8 KiB event staging RAM.
 func DefaultConfig() Config {
-	return Config{Family: "ice40", ClkHz: 24_000_000, Baud: 3_000_000, Core: testbench.Config{
+	return Config{Family: "ice40", ClkHz: 24_000_000, Baud: 3_000_000, IAW: 13, Core: testbench.Config{
 		Name: "cosim", Lanes: 8, SMax: 24, AccW: 32, LayersMax: 4, NeurAW: 10, LayerAW: 8, InAW: 10, WmemAW: 12,
 	}}
 }
@@ -40,6 +42,9 @@ func (c Config) ClocksPerBit() int { return c.ClkHz / c.Baud }
 func (c Config) Validate() error {
 	if c.Family != "ice40" && c.Family != "ecp5" {
 		return fmt.Errorf("cosim: family must be ice40 or ecp5, got %q", c.Family)
+	}
+	if c.IAW < 4 || c.IAW > 16 {
+		return fmt.Errorf("cosim: IAW must be in 4..16, got %d", c.IAW)
 	}
 	if c.Baud <= 0 || c.ClocksPerBit() < 4 {
 		return fmt.Errorf("cosim: clock %d Hz / baud %d gives %d clocks per bit, need at least 4", c.ClkHz, c.Baud, c.ClocksPerBit())
@@ -87,7 +92,7 @@ func Build(c Config) (string, error) {
 		"--top-module", "lifkit_top_" + c.Family, "--prefix", "Vtop",
 		"-I" + filepath.Join(root, "rtl", "core"), "-I" + filepath.Join(root, "rtl", "core", "sim"),
 		"-I" + filepath.Join(root, "rtl", "link"),
-		"-GCLK_HZ=" + strconv.Itoa(c.ClkHz), "-GBAUD=" + strconv.Itoa(c.Baud)}
+		"-GCLK_HZ=" + strconv.Itoa(c.ClkHz), "-GBAUD=" + strconv.Itoa(c.Baud), "-GIAW=" + strconv.Itoa(c.IAW)}
 	for _, p := range c.Core.Params() {
 		args = append(args, "-G"+p)
 	}
