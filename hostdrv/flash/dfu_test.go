@@ -23,7 +23,7 @@ func dfuImage(n int) []byte {
 
 func openDFU(t testing.TB, d *usbtest.DFUDevice) (*flash.DFU, error) {
 	bus := usbtest.NewBus(d)
-	found, err := usb.FindSupported(bus, "orangecrab")
+	found, err := usb.FindSupported(bus, "orangecrab-25f")
 	if err != nil {
 		return nil, err
 	}

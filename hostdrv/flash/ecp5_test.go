@@ -160,7 +160,7 @@ func TestECP5StatusString(t *testing.T) {
 
 func openULX3S(t testing.TB, rig *usbtest.ECP5Rig) *flash.ECP5 {
 	t.Helper()
-	found, err := usb.FindSupported(rig.Bus, "ulx3s")
+	found, err := usb.FindSupported(rig.Bus, "ulx3s-25f")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func TestProgramBoards(t *testing.T) {
 		rig  func() *usbtest.ICE40Rig
 	}{
 		{"icebreaker", usbtest.NewICEBreaker},
-		{"upduino-v3", usbtest.NewUPduino3},
+		{"upduino3", usbtest.NewUPduino3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rig := tc.rig()

@@ -3,7 +3,10 @@ package usb
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/lifkit/lifkit/bitstream/board"
 )
 
 // Method is how a board's FPGA is programmed.
@@ -18,30 +21,73 @@ const (
 	MethodICELink  Method = "icelink"           // iCESugar's iCELink (drag and drop).
 )
 
-// Board is one supported board as the USB layer sees it. This is a small
-// internal table until the board database in package bitstream lands; the
-// USB IDs and interfaces come from docs/boards.md and the usb facts.
+// Board is one supported board as the USB layer sees it: derived from
+// the board database (package bitstream/board) by fromDatabase, plus the
+// few boards the database does not list yet (extraBoards).
 type Board struct {
-	Name      string
-	FPGA      string
-	VID, PID  uint16
-	Bridge    string // USB bridge chip.
-	Method    Method
-	ProgIntf  int // interface used to program.
-	UARTIntf  int // interface of the runtime UART, -1 if the kernel drives it.
-	FlashSize int // bytes of configuration flash, 0 if unknown.
+	Name     string
+	FPGA     string // vendor part, e.g. "iCE40UP5K", "LFE5U-25F".
+	VID, PID uint16
+	Bridge   string // USB bridge chip or "native".
+	Method   Method
+	ProgIntf int // interface used to program, -1 if lifkit cannot.
+	UARTIntf int // interface of the runtime UART, -1 if the kernel drives it (use --device).
 }
 
 // Supported lists the boards the USB layer knows.
-var Supported = []Board{
-	{Name: "icebreaker", FPGA: "iCE40UP5K-SG48", VID: 0x0403, PID: 0x6010, Bridge: "FT2232H", Method: MethodICE40SPI, ProgIntf: 0, UARTIntf: 1, FlashSize: 16 << 20},
-	{Name: "ice40-hx8k-breakout", FPGA: "iCE40HX8K-CT256", VID: 0x0403, PID: 0x6010, Bridge: "FT2232H", Method: MethodICE40SPI, ProgIntf: 0, UARTIntf: 1, FlashSize: 4 << 20},
-	{Name: "upduino-v3", FPGA: "iCE40UP5K-SG48", VID: 0x0403, PID: 0x6014, Bridge: "FT232H", Method: MethodICE40SPI, ProgIntf: 0, UARTIntf: 0, FlashSize: 4 << 20},
-	{Name: "icesugar", FPGA: "iCE40UP5K-SG48", VID: 0x1d50, PID: 0x602b, Bridge: "iCELink", Method: MethodICELink, ProgIntf: -1, UARTIntf: -1, FlashSize: 8 << 20},
-	{Name: "ulx3s", FPGA: "LFE5U-(12..85)F", VID: 0x0403, PID: 0x6015, Bridge: "FT231X", Method: MethodECP5Bang, ProgIntf: 0, UARTIntf: 0},
-	{Name: "ecp5-evn", FPGA: "LFE5UM5G-85F", VID: 0x0403, PID: 0x6010, Bridge: "FT2232H", Method: MethodECP5JTAG, ProgIntf: 0, UARTIntf: 1},
-	{Name: "orangecrab", FPGA: "LFE5U-25F/85F", VID: 0x1209, PID: 0x5af0, Bridge: "native", Method: MethodDFU, ProgIntf: 0, UARTIntf: -1, FlashSize: 16 << 20},
-	{Name: "fomu", FPGA: "iCE40UP5K-UWG30", VID: 0x1209, PID: 0x5bf0, Bridge: "native", Method: MethodDFU, ProgIntf: 0, UARTIntf: -1, FlashSize: 2 << 20},
+var Supported = supported(board.Builtin())
+
+// extraBoards are supported boards missing from the board database.
+var extraBoards = []Board{
+	{Name: "fomu", FPGA: "iCE40UP5K", VID: 0x1209, PID: 0x5bf0, Bridge: "native", Method: MethodDFU, ProgIntf: 0, UARTIntf: -1},
+}
+
+// supported maps every database board with a USB ID onto the USB layer's view.
+func supported(db *board.Database) []Board {
+	var out []Board
+	for _, b := range db.All() {
+		out = append(out, fromDatabase(b)...)
+	}
+	return append(out, extraBoards...)
+}
+
+// fromDatabase derives the programming method and interfaces from the
+// board's programming tool and USB bridge (the facts' board table): the
+// database says which tool a board uses, lifkit does that tool's job.
+func fromDatabase(b *board.Board) []Board {
+	var out []Board
+	for _, u := range b.USB {
+		vid, err1 := strconv.ParseUint(u.VID, 16, 16)
+		pid, err2 := strconv.ParseUint(u.PID, 16, 16)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		ub := Board{Name: b.Name, FPGA: b.DeviceInfo().Part, VID: uint16(vid), PID: uint16(pid), ProgIntf: -1, UARTIntf: -1}
+		id := fmt.Sprintf("%04x:%04x", vid, pid)
+		ub.Bridge = map[string]string{"0403:6010": "FT2232H", "0403:6014": "FT232H", "0403:6015": "FT231X", "1d50:602b": "iCELink"}[id]
+		if ub.Bridge == "" {
+			ub.Bridge = "native"
+		}
+		switch tool := strings.ToLower(b.Program.Tool); {
+		case tool == "iceprog":
+			ub.Method, ub.ProgIntf, ub.UARTIntf = MethodICE40SPI, 0, 0
+			if ub.Bridge == "FT2232H" {
+				ub.UARTIntf = 1
+			}
+		case tool == "ecpprog":
+			ub.Method, ub.ProgIntf, ub.UARTIntf = MethodECP5JTAG, 0, 1
+		case ub.Bridge == "FT231X":
+			ub.Method, ub.ProgIntf = MethodECP5Bang, 0
+		case tool == "dfu-util":
+			ub.Method, ub.ProgIntf = MethodDFU, 0
+		case tool == "icesprog":
+			ub.Method = MethodICELink
+		default:
+			continue
+		}
+		out = append(out, ub)
+	}
+	return out
 }
 
 // BoardByName returns the board with the given name.

@@ -45,13 +45,13 @@ func TestFindSupported(t *testing.T) {
 	if len(all[0].Boards) != 3 { // icebreaker, hx8k breakout, ecp5-evn share 0403:6010.
 		t.Errorf("FT2232H matched %d boards", len(all[0].Boards))
 	}
-	ulx, err := usb.FindSupported(bus, "ulx3s")
+	ulx, err := usb.FindSupported(bus, "ulx3s-25f")
 	if err != nil || len(ulx) != 1 || ulx[0].Desc.PID != 0x6015 {
 		t.Fatalf("ulx3s: %v %v", ulx, err)
 	}
-	_, err = usb.FindSupported(bus, "upduino-v3")
+	_, err = usb.FindSupported(bus, "upduino3")
 	var nb *usb.NoBoardError
-	if !errors.As(err, &nb) || !errors.Is(err, usb.ErrNoBoard) || !strings.Contains(err.Error(), `for board "upduino-v3"`) {
+	if !errors.As(err, &nb) || !errors.Is(err, usb.ErrNoBoard) || !strings.Contains(err.Error(), `for board "upduino3"`) {
 		t.Errorf("got %v", err)
 	}
 	if _, err := usb.FindSupported(bus, "nosuch"); err == nil || !strings.Contains(err.Error(), "known boards") {

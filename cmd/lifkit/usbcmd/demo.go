@@ -33,8 +33,10 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 			found, ferr := usb.FindSupported(bus, board)
 			bus.Close()
 			name := board
+			ambiguous := false
 			if ferr == nil && name == "" {
 				name = found[0].Boards[0].Name
+				ambiguous = len(found[0].Boards) > 1
 			}
 			if name == "" {
 				name = "icebreaker"
@@ -48,6 +50,15 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 			}
 			if ferr != nil {
 				return ferr
+			}
+			if ambiguous {
+				var names []string
+				for _, b := range found[0].Boards {
+					names = append(names, b.Name)
+				}
+				fmt.Fprintf(w, "found %s, which may be %s; name it to run the demo, e.g.:\n  lifkit board-demo --board %s --bitstream %s --net %s --input %s\n",
+					found[0].Desc.ID(), strings.Join(names, ", "), names[len(names)-1], bit, netPath, inPath)
+				return nil
 			}
 			fmt.Fprintf(w, "board %s found at %s: lifkit flash %s\n", name, found[0].Desc.Location(), join(flashArgs))
 			f := flashCmd()

@@ -31,6 +31,12 @@ func TestDemoWithBoard(t *testing.T) {
 	cmd := newDemoCommand(opener(rig.Bus), flashCmd, runCmd)
 	cmd.SetContext(context.Background())
 	out, _, err := run(cmd, "--bitstream", bitfile, "--net", np, "--input", ip)
+	if err != nil || !strings.Contains(out, "which may be ecp5-evn, ice40-hx8k, icebreaker") || rig.Board.Configured {
+		t.Fatalf("ambiguous ID: %v\n%s", err, out)
+	}
+	cmd = newDemoCommand(opener(rig.Bus), flashCmd, runCmd)
+	cmd.SetContext(context.Background())
+	out, _, err = run(cmd, "--board", "icebreaker", "--bitstream", bitfile, "--net", np, "--input", ip)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

@@ -120,8 +120,8 @@ func TestRunErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--board", "icebreaker"}, "are required"},
-		{[]string{"--board", "orangecrab", "--net", np, "--input", ip}, "pass --device"},
-		{[]string{"--board", "upduino-v3", "--net", np, "--input", ip}, "no supported board found"},
+		{[]string{"--board", "orangecrab-25f", "--net", np, "--input", ip}, "pass --device"},
+		{[]string{"--board", "upduino3", "--net", np, "--input", ip}, "no supported board found"},
 		{[]string{"--board", "icebreaker", "--net", ip, "--input", ip}, ""},
 	}
 	for _, tc := range tests {

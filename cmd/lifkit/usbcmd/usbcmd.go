@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -110,7 +111,13 @@ func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []strin
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	var out []string
-	for _, b := range boards {
+	// Reading an IDCODE disturbs nothing, so JTAG boards are tried first;
+	// the iCE40 probe holds the FPGA in reset while it reads the flash.
+	ordered := append([]usb.Board(nil), boards...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		return ordered[i].Method == usb.MethodECP5JTAG && ordered[j].Method != usb.MethodECP5JTAG
+	})
+	for _, b := range ordered {
 		switch b.Method {
 		case usb.MethodECP5JTAG, usb.MethodECP5Bang:
 			var e *flash.ECP5
@@ -247,7 +254,7 @@ func newFlashCommand(open Opener, bar bool) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&board, "board", "", "board name (icebreaker, upduino-v3, ...)")
+	cmd.Flags().StringVar(&board, "board", "", "board name (icebreaker, upduino3, ulx3s-85f, orangecrab-25f, ecp5-evn; see `lifkit detect`, ...)")
 	cmd.Flags().BoolVar(&sram, "sram", false, "configure the FPGA's SRAM only (lost at power-off)")
 	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "skip the read-back verify")
 	cmd.Flags().BoolVar(&raw, "raw", false, "write a file that is not an iCE40 bitstream")
@@ -284,6 +291,9 @@ func flashBoard(ctx context.Context, dev usb.Device, b usb.Board, img []byte, sr
 			e.Sleep = sleep
 		}
 		defer e.Close(ctx)
+		if err := checkPart(ctx, e, b); err != nil {
+			return err
+		}
 		if sram {
 			return e.LoadSRAM(ctx, img, opts)
 		}
@@ -308,6 +318,26 @@ func flashBoard(ctx context.Context, dev usb.Device, b usb.Board, img []byte, sr
 		return d.Download(ctx, img, opts.Progress)
 	}
 	return fmt.Errorf("usbcmd: no programmer for %s", b.Method)
+}
+
+// checkPart reads the IDCODE and checks it is the part the board database
+// says the board carries, suggesting the right --board if another matches.
+func checkPart(ctx context.Context, e *flash.ECP5, b usb.Board) error {
+	id, err := e.IDCode(ctx)
+	if err != nil {
+		return err
+	}
+	got := flash.ECP5IDCodes[id]
+	if got == b.FPGA {
+		return nil
+	}
+	hint := ""
+	for _, o := range usb.BoardsFor(b.VID, b.PID) {
+		if o.FPGA == got {
+			hint = fmt.Sprintf("; use --board %s", o.Name)
+		}
+	}
+	return fmt.Errorf("usbcmd: --board %s has an %s, but the JTAG chain has an %s (IDCODE 0x%08x)%s", b.Name, b.FPGA, got, id, hint)
 }
 
 // progress returns a Progress that draws one bar per stage (bytes, rate,

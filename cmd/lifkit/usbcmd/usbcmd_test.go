@@ -53,9 +53,14 @@ func TestDetect(t *testing.T) {
 	}
 	evn := usbtest.NewECP5EVN(0x81113043)
 	ulx := usbtest.NewULX3S(0x41111043)
-	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s", "--sram", ecp5file)
+	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s-25f", "--sram", ecp5file)
 	if err != nil || !strings.Contains(out, "loaded 99158 bytes") || ulx.FPGA.BootedFrom != "sram" {
 		t.Fatalf("ulx3s sram: %v %q", err, out)
+	}
+	ulx = usbtest.NewULX3S(0x41111043)
+	_, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s-85f", "--sram", ecp5file)
+	if err == nil || !strings.Contains(err.Error(), "use --board ulx3s-25f") || ulx.FPGA.Configured {
+		t.Fatalf("wrong ulx3s variant: %v", err)
 	}
 	crab := usbtest.NewOrangeCrab()
 	out, _, err = run(newDetectCommand(opener(usbtest.NewBus(evn.FTDI, crab))), "--probe")
@@ -113,10 +118,10 @@ func TestFlashCommandFaults(t *testing.T) {
 		{"unplug", func(r *usbtest.ICE40Rig) { r.FTDI.UnplugAfter = 20000 }, nil, "device unplugged"},
 		{"permission", func(r *usbtest.ICE40Rig) { r.Bus.DenyAccess = true }, nil, "udev rule"},
 		{"busy", func(r *usbtest.ICE40Rig) { r.FTDI.BusyDriver = "ftdi_sio" }, nil, `kernel driver "ftdi_sio"`},
-		{"wrong board", nil, []string{"--board", "upduino-v3", bitfile}, "no supported board found"},
+		{"wrong board", nil, []string{"--board", "upduino3", bitfile}, "no supported board found"},
 		{"icesugar", nil, []string{"--board", "icesugar", bitfile}, "not implemented"},
 		{"ice40 rig as ecp5-evn", nil, []string{"--board", "ecp5-evn", bitfile}, "IDCODE 0xffffffff is not an ECP5"},
-		{"sram on dfu", nil, []string{"--board", "orangecrab", "--sram", bitfile}, "--sram is not available"},
+		{"sram on dfu", nil, []string{"--board", "orangecrab-25f", "--sram", bitfile}, "--sram is not available"},
 		{"no board flag", nil, []string{bitfile}, "--board is required"},
 		{"missing file", nil, []string{"--board", "icebreaker", "/nonexistent.bin"}, "no such file"},
 		{"not bitstream", nil, []string{"--board", "icebreaker", bad}, "not an iCE40 bitstream"},
@@ -150,32 +155,42 @@ func TestFlashCommandECP5AndDFU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evn := usbtest.NewECP5EVN(0x41111043)
-	out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", ecp5file)
-	if err != nil || !strings.Contains(out, "flashed 99158 bytes") || !bytes.Equal(evn.Flash.Mem[:len(img)], img) || !evn.FPGA.Configured {
+	// The EVN carries an LFE5UM5G-85F: the test bitstream (built for a
+	// 25F) is given that part's IDCODE in its VERIFY_ID command, which is
+	// all the emulated configuration engine checks besides the framing.
+	evnImg := append([]byte{}, img...)
+	i := bytes.Index(evnImg, []byte{0xE2, 0, 0, 0})
+	copy(evnImg[i+4:], []byte{0x81, 0x11, 0x30, 0x43})
+	evnFile := filepath.Join(t.TempDir(), "evn.bit")
+	if err := os.WriteFile(evnFile, evnImg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	evn := usbtest.NewECP5EVN(0x81113043)
+	out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", evnFile)
+	if err != nil || !strings.Contains(out, "flashed 99158 bytes") || !bytes.Equal(evn.Flash.Mem[:len(img)], evnImg) || !evn.FPGA.Configured {
 		t.Fatalf("ecp5 flash: %v %q", err, out)
 	}
-	evn = usbtest.NewECP5EVN(0x41111043)
-	if out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", "--sram", ecp5file); err != nil || evn.FPGA.BootedFrom != "sram" {
+	evn = usbtest.NewECP5EVN(0x81113043)
+	if out, _, err := run(newFlashCommand(opener(evn.Bus), false), "--board", "ecp5-evn", "--sram", evnFile); err != nil || evn.FPGA.BootedFrom != "sram" {
 		t.Fatalf("ecp5 sram: %v %q", err, out)
 	}
 	ulx := usbtest.NewULX3S(0x41111043)
-	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s", "--sram", ecp5file)
+	out, _, err = run(newFlashCommand(opener(ulx.Bus), false), "--board", "ulx3s-25f", "--sram", ecp5file)
 	if err != nil || !strings.Contains(out, "loaded 99158 bytes") || ulx.FPGA.BootedFrom != "sram" {
 		t.Fatalf("ulx3s sram: %v %q", err, out)
 	}
 	crab := usbtest.NewOrangeCrab()
-	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab", ecp5file)
+	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab-25f", ecp5file)
 	if err != nil || !strings.Contains(out, "downloaded 99158 bytes") || !bytes.Equal(crab.Written(), img) || !crab.Booted {
 		t.Fatalf("dfu: %v %q", err, out)
 	}
 	crab = usbtest.NewOrangeCrab()
 	crab.FailBlock = 5
-	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab", ecp5file)
+	out, _, err = run(newFlashCommand(opener(usbtest.NewBus(crab)), false), "--board", "orangecrab-25f", ecp5file)
 	if err == nil || !strings.Contains(err.Error(), "errWRITE at block 5") || strings.Contains(out, "downloaded") {
 		t.Fatalf("dfu fault: %v %q", err, out)
 	}
-	if _, _, err := run(newFlashCommand(opener(usbtest.NewBus(usbtest.NewOrangeCrab())), false), "--board", "orangecrab", bitfile); err == nil || !strings.Contains(err.Error(), "not an ECP5 bitstream") {
+	if _, _, err := run(newFlashCommand(opener(usbtest.NewBus(usbtest.NewOrangeCrab())), false), "--board", "orangecrab-25f", bitfile); err == nil || !strings.Contains(err.Error(), "not an ECP5 bitstream") {
 		t.Fatalf("ice40 image to orangecrab: %v", err)
 	}
 }
