@@ -9,6 +9,13 @@
 // an image straight into the FPGA's configuration SRAM (CRESET, CS, CDONE
 // per Lattice TN1248).
 //
+// ECP5 drives an ECP5 over JTAG, through the MPSSE (ECP5-EVN) or by
+// bit-bang (ULX3S's FT231X): IDCODE checked against the bitstream's
+// VERIFY_ID, SRAM load by LSC_BITSTREAM_BURST with the status register
+// decoded on failure, and the configuration flash written through the
+// FPGA's background SPI with the same flash algorithm as iCE40 boards.
+// DFU downloads through a USB DFU 1.1 bootloader (OrangeCrab, Fomu).
+//
 // Page programs are batched: each page is write-enable, program and a few
 // status reads, and many pages travel in one USB round trip. If a page's
 // last status read still shows BUSY, the pages queued after it may have

@@ -19,15 +19,25 @@
 //     erase to 0xFF, page program that ANDs and wraps in its page, power
 //     down) and the iCE40 SPI-slave configuration engine (CRESET, CDONE,
 //     command parser, 49 extra clocks after wakeup);
+//   - an ECP5 behind JTAG (ECP5), clocked edge by edge by the MPSSE or, on
+//     the ULX3S's FT231X, by synchronous bit-bang of the modem lines
+//     (JTAGBitBang): TAP state machine, IDCODE, status register, ISC
+//     enable/erase/disable, bitstream burst, refresh, background SPI;
+//   - a USB DFU 1.1 bootloader (DFUDevice, NewOrangeCrab): functional
+//     descriptor, the state machine, bwPollTimeout, status codes,
+//     manifestation and leaving the bus;
 //   - a clock model (Clock): SPI/JTAG clock cycles at the programmed
 //     frequency, USB transfer overheads and latency-timer waits, so that
 //     performance can be measured in emulated time deterministically.
 //
 // Faults are injected through fields: SPIFlash.ZeroID, BusyForever,
-// FlipAddr; FTDI.UnplugAfter, FTDI.BusyDriver; Bus.DenyAccess.
+// FlipAddr; FTDI.UnplugAfter, FTDI.BusyDriver; Bus.DenyAccess;
+// DFUDevice.FailBlock, UnplugAtBlock. Replug brings a device back.
+// Ready-made boards: NewICEBreaker, NewUPduino3, NewECP5EVN, NewULX3S,
+// NewOrangeCrab.
 //
-// Invariants: the emulator is deterministic (no goroutines, no wall
-// clock); every access is serialised by a mutex; an unplugged device
+// Invariants: the emulator is deterministic (it starts no goroutines and
+// never reads the wall clock); every access is serialised by a mutex; an unplugged device
 // fails every later call with usb.ErrUnplugged; errors carry the usb
 // package's typed errors exactly where libusb would produce them.
 package usbtest
