@@ -194,3 +194,33 @@ func TestFlashCommandECP5AndDFU(t *testing.T) {
 		t.Fatalf("ice40 image to orangecrab: %v", err)
 	}
 }
+
+// TestRealLibusbNoBoard runs the real commands over the real libusb; on CI
+// and here nothing is attached, so each must say so and print nothing else.
+func TestRealLibusbNoBoard(t *testing.T) {
+	bus, err := openLibusb()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ferr := usb.FindSupported(bus, "")
+	bus.Close()
+	if !errors.Is(ferr, usb.ErrNoBoard) {
+		t.Skipf("a supported board is attached (%v)", ferr)
+	}
+	for _, tc := range []struct {
+		cmd  *cobra.Command
+		args []string
+	}{
+		{NewDetectCommand(), nil},
+		{NewFlashCommand(), []string{"--board", "icebreaker", bitfile}},
+	} {
+		out, _, err := run(tc.cmd, tc.args...)
+		if !errors.Is(err, usb.ErrNoBoard) || out != "" {
+			t.Errorf("%s: err %v, out %q", tc.cmd.Name(), err, out)
+		}
+	}
+	out, _, err := run(NewDemoCommand(), "--bitstream", bitfile, "--net", "n.yaml", "--input", "i.yaml")
+	if err != nil || !strings.Contains(out, "no supported board attached") {
+		t.Errorf("board-demo: %v %q", err, out)
+	}
+}
