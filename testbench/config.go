@@ -118,3 +118,30 @@ func log2(n int) int {
 	}
 	return k
 }
+
+// ConfigFor returns a configuration that fits n with the given lanes, sized to the network
+// (rounded up so nearby networks share one cached build): SMAX 16 or 24, ACC_W 32, memories
+// at the next power of two.
+func ConfigFor(n *sim.Network, lanes int) Config {
+	c := Config{Lanes: lanes, SMax: 16, AccW: 32, LayersMax: 4}
+	for len(n.Layers) > c.LayersMax {
+		c.LayersMax *= 2
+	}
+	total, largest := 0, 1
+	for _, l := range n.Layers {
+		if l.StateBits > 16 {
+			c.SMax = 24
+		}
+		total += l.Size
+		largest = max(largest, l.Size)
+	}
+	c.LayerAW = max(log2(largest), log2(lanes)+1, 4)
+	c.NeurAW = max(log2(total), c.LayerAW)
+	c.InAW = max(log2(n.Inputs), 4)
+	c.WmemAW = 20
+	if _, words := layoutBases(c, n); log2(words) < 20 {
+		c.WmemAW = max(log2(words), 4)
+	}
+	c.Name = fmt.Sprintf("fit-l%d-s%d-n%d-w%d", lanes, c.SMax, c.NeurAW, c.WmemAW)
+	return c
+}
