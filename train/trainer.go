@@ -465,3 +465,29 @@ func (t *Trainer) RunEpoch(data []sim.Sample, rec Recorder) (Event, error) {
 	t.EpochsDone++
 	return ev, nil
 }
+
+// ScratchBytes is the memory the trainer holds for forward and backward passes: the traces
+// and gradient buffers of every worker and the per-chunk gradient sums. Together with the
+// network, the optimiser state (two copies of the weights) and the data it is the trainer's
+// whole footprint.
+func (t *Trainer) ScratchBytes() (perWorker, chunks int) {
+	for _, w := range t.workers {
+		if w == nil {
+			continue
+		}
+		b := 4*cap(w.in.idx) + 4*cap(w.in.off)
+		for li := range w.layers {
+			tr := &w.layers[li]
+			b += 8*(cap(tr.U)+cap(tr.S)+cap(tr.count)+cap(w.gS[li])) + cap(tr.ref) + 4*(cap(tr.idx)+cap(tr.off)+cap(tr.icount)+cap(tr.ivmax))
+			b += 4*(len(w.iI[li])+len(w.iV[li])+len(w.iacc[li])) + 8*(len(w.fI[li])+len(w.fV[li])+len(w.facc[li]))
+		}
+		b += 8 * (cap(w.dI) + cap(w.cV) + cap(w.cI) + cap(w.rec) + cap(w.reg))
+		perWorker = max(perWorker, b)
+	}
+	for _, g := range t.chunks {
+		for li := range g.W {
+			chunks += 8 * (len(g.W[li]) + len(g.R[li]))
+		}
+	}
+	return perWorker, chunks
+}
