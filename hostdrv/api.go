@@ -235,11 +235,14 @@ func (c *Client) sampleCalls(s sim.Sample, flags byte, done func(Result) error) 
 			return nil, err
 		}
 	}
-	if len(in) > c.info.InputMem {
+	space, inputLen := SpaceInput, len(in)
+	if c.info.CorePort && s.Intensity != nil {
+		space, inputLen = SpaceIntensity, 0 // straight into the core's intensity RAM
+	} else if len(in) > c.info.InputMem {
 		return nil, &FitError{Field: "input bytes", Need: len(in), Have: c.info.InputMem}
 	}
 	var calls []call
-	next := c.writeCalls([]region{{name: "input", space: SpaceInput, data: in}})
+	next := c.writeCalls([]region{{name: "input", space: space, data: in}})
 	for {
 		cl, ok := next()
 		if !ok {
@@ -247,7 +250,7 @@ func (c *Client) sampleCalls(s sim.Sample, flags byte, done func(Result) error) 
 		}
 		calls = append(calls, cl)
 	}
-	run := RunRequest{Steps: s.Steps, Flags: flags, InputLen: len(in)}
+	run := RunRequest{Steps: s.Steps, Flags: flags, InputLen: inputLen}
 	calls = append(calls, call{typ: TypeRun, body: run.Encode(), extra: time.Duration(s.Steps) * c.opt.StepTime,
 		done: func(b []byte) error {
 			sum, err := DecodeRunSummary(b)

@@ -38,6 +38,9 @@ const (
 	SpaceTrace  byte = 0x08 // read only: readout V after every step, i32, [t][c]
 	SpaceMaxV   byte = 0x09 // read only: readout max V over the run, i32 per class
 	SpaceCore   byte = 0x0A // lif_core's host port: 32-bit words at word addresses (docs/rtl.md)
+	// SpaceIntensity (core-port devices) writes one byte per input straight into the core's
+	// intensity RAM; RUN with RunIntensity and input length 0 then uses it as written.
+	SpaceIntensity byte = 0x0B
 )
 
 // Sizes of the fixed records.

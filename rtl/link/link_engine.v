@@ -3,9 +3,10 @@
 // control (docs/rtl.md). It executes one checked frame at a time (window 1: the host has one
 // frame in flight), keeps the last answer in the answer buffer so a duplicate is answered again
 // without executing twice, and answers NAK with the expected sequence number to damaged or
-// out-of-order frames. Spaces: 6 (input, staged in the engine's input RAM) and 10 (the core's
-// 32-bit host port, word addressed; the host computes the layout). RUN copies intensities into
-// the core's intensity RAM or streams spike events into ev_*, waits for done_o, then reads the
+// out-of-order frames. Spaces: 6 (input, staged in the engine's input RAM), 10 (the core's
+// 32-bit host port, word addressed; the host computes the layout) and 11 (intensities, one byte
+// per input, straight into the core's intensity RAM). RUN copies staged intensities into the
+// core (when input_len > 0) or streams spike events into ev_*, waits for done_o, then reads the
 // last layer's STAT words (max V or spike counts) and answers the summary with its argmax.
 // Samples are checked by the host (sim.Sample.Check); a malformed event list cannot wedge the
 // engine (every step still ends with an end-of-step beat).
