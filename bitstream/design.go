@@ -2,6 +2,8 @@ package bitstream
 
 import (
 	"fmt"
+
+	"github.com/lifkit/lifkit/bitstream/board"
 	"os"
 	"path/filepath"
 )
@@ -22,6 +24,7 @@ func PlaceholderDesign(root string) (Design, error) {
 		Params:      map[string]string{"BAUD": "115200"},
 		ClockParam:  "CLK_HZ",
 		LEDsParam:   "LEDS",
+		LEDPort:     "led_o",
 		Placeholder: true,
 	}, nil
 }
@@ -50,7 +53,43 @@ func BringupDesign(root string) (Design, error) {
 		Params:     map[string]string{"BAUD": "115200"},
 		ClockParam: "CLK_HZ",
 		LEDsParam:  "LEDS",
+		LEDPort:    "led_o",
 		CoreParams: true,
+	}, nil
+}
+
+// TopDesign is rtl/top's lifkit_top_<family>: lif_core with the framed host link
+// (rtl/link), the design a board runs. Its block RAM outside lif_core enters the fit check:
+// the link's two frame buffers and its input staging RAM. The staging RAM is declared 2^IAW =
+// 8 KiB, but Yosys 0.23 maps it into one 512-byte block (measured: lifkit_top_ice40 for
+// 784-128-10 takes 31 SB_RAM40_4K, 28 of them lif_core's), so the model counts what is built.
+func TopDesign(root string, f board.Family) (Design, error) {
+	top := "lifkit_top_" + string(f)
+	topFile := filepath.Join(root, "rtl", "top", top+".v")
+	if !exists(topFile) {
+		return Design{}, fmt.Errorf("bitstream: %s is missing: rtl/top has no top level for %s", topFile, f)
+	}
+	var files []string
+	for _, dir := range []string{"core", "link"} {
+		fs, err := filepath.Glob(filepath.Join(root, "rtl", dir, "*.v"))
+		if err != nil || len(fs) == 0 {
+			return Design{}, fmt.Errorf("bitstream: no rtl/%s sources under %s", dir, root)
+		}
+		files = append(files, fs...)
+	}
+	files = append(files, topFile)
+	return Design{
+		Name:       top + " (lif_core + host link)",
+		Files:      files,
+		Top:        top,
+		Params:     map[string]string{},
+		ClockParam: "CLK_HZ",
+		CoreParams: true,
+		Extra: []Memory{
+			{Name: "link rx frame buffer", Width: 8, Depth: 1 << 9},
+			{Name: "link tx frame buffer", Width: 8, Depth: 1 << 9},
+			{Name: "link input staging (as built)", Width: 8, Depth: 1 << 9},
+		},
 	}, nil
 }
 

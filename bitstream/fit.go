@@ -30,13 +30,19 @@ type MisfitError struct {
 	Need, Have  int    // in the resource's unit
 	Unit        string
 	Largest     string // the largest network of the same form that fits, "" if none
+	// NarrowerWeights: no size fits, and Largest is the same sizes with narrower weights.
+	NarrowerWeights bool
 }
 
 func (e *MisfitError) Error() string {
 	msg := fmt.Sprintf("bitstream: network %s does not fit %s (%s): it needs %d %s of %s, the device has %d",
 		e.Shape, e.Board, e.Part, e.Need, e.Unit, e.Resource, e.Have)
 	if e.Largest != "" {
-		msg += "; the largest network of this form that fits is " + e.Largest
+		if e.NarrowerWeights {
+			msg += "; no size of this form fits at these weight widths, but " + e.Largest + " does"
+		} else {
+			msg += "; the largest network of this form that fits is " + e.Largest
+		}
 	} else {
 		msg += "; no network of this form fits"
 	}
@@ -48,19 +54,25 @@ func (e *MisfitError) Error() string {
 // layout of docs/rtl.md; the other block RAM use follows lif_core's memories and the cheapest
 // mode of each (Yosys may choose another; the report after place and route has the real
 // figure).
-func Fit(b *board.Board, s Shape) (Plan, error) {
+func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 	d := b.DeviceInfo()
-	p, err := bestPlan(d, s)
+	p, err := bestPlan(d, s, extra)
 	if err != nil {
 		return p, err
 	}
 	if p.WeightWords > p.CapacityWords {
-		return p, misfit(b, d, s, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
+		return p, misfit(b, d, s, extra, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
 	}
 	if p.WeightBlocks+p.OtherBlocks > p.Blocks {
-		return p, misfit(b, d, s, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
+		return p, misfit(b, d, s, extra, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
 	}
 	return p, nil
+}
+
+// Memory is one RAM outside lif_core that takes block RAM (the host link's buffers).
+type Memory struct {
+	Name         string
+	Width, Depth int
 }
 
 func blockName(d board.Device) string {
@@ -76,10 +88,10 @@ func (p Plan) fits() bool {
 
 // bestPlan returns the plan with the most lanes that fits, or the plan with the most lanes
 // when none fits.
-func bestPlan(d board.Device, s Shape) (Plan, error) {
+func bestPlan(d board.Device, s Shape, extra []Memory) (Plan, error) {
 	var first Plan
 	for i, lanes := range laneChoices(d) {
-		p, err := plan(d, s, lanes)
+		p, err := plan(d, s, lanes, extra)
 		if err != nil {
 			return p, err
 		}
@@ -93,7 +105,7 @@ func bestPlan(d board.Device, s Shape) (Plan, error) {
 	return first, nil
 }
 
-func plan(d board.Device, s Shape, lanes int) (Plan, error) {
+func plan(d board.Device, s Shape, lanes int, extra []Memory) (Plan, error) {
 	if len(s.Layers) == 0 || s.Inputs < 1 {
 		return Plan{}, fmt.Errorf("bitstream: empty network shape")
 	}
@@ -112,9 +124,9 @@ func plan(d board.Device, s Shape, lanes int) (Plan, error) {
 		depth := 1 << c.WmemAW
 		p.WeightBlocks = memBlocks(d, p.WordBits, depth)
 		// Whatever block RAM the rest of the core leaves could hold weights.
-		p.CapacityWords = wordsIn(d, p.WordBits, d.BRAM-otherBlocks(d, s, c))
+		p.CapacityWords = wordsIn(d, p.WordBits, d.BRAM-otherBlocks(d, s, c, extra))
 	}
-	p.OtherBlocks = otherBlocks(d, s, c)
+	p.OtherBlocks = otherBlocks(d, s, c, extra)
 	return p, nil
 }
 
@@ -161,7 +173,7 @@ func wordsIn(d board.Device, width, blocks int) int {
 // LAYER_AW x 2^(NEUR_AW+1); one accumulator bank per lane, ACC_W x 2^(LAYER_AW - log2 LANES).
 // On ECP5, Yosys puts memories of at most 1 Kbit in distributed RAM (TRELLIS_DPR16X4)
 // instead; iCE40 has none, so every memory takes at least one block there.
-func otherBlocks(d board.Device, s Shape, c Core) int {
+func otherBlocks(d board.Device, s Shape, c Core, extra []Memory) int {
 	mem := func(width, aw int) int {
 		if d.Family == board.ECP5 && width<<aw <= 1024 {
 			return 0
@@ -177,6 +189,9 @@ func otherBlocks(d board.Device, s Shape, c Core) int {
 	n += mem(8, c.InAW) + mem(c.InAW, c.InAW)
 	n += mem(c.LayerAW, c.NeurAW+1)
 	n += c.Lanes * mem(c.AccW, c.LayerAW-clog2(c.Lanes))
+	for _, m := range extra {
+		n += mem(m.Width, clog2(m.Depth))
+	}
 	return n
 }
 
@@ -184,11 +199,11 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // misfit builds the error and searches for the largest network of the same form that fits:
 // the widest hidden layer is shrunk (all other sizes fixed); a single-layer network has its
-// inputs shrunk instead.
-func misfit(b *board.Board, d board.Device, s Shape, res string, need, have int, unit string) error {
+// inputs shrunk instead. When no size fits, it tries the same sizes with narrower weights.
+func misfit(b *board.Board, d board.Device, s Shape, extra []Memory, res string, need, have int, unit string) error {
 	e := &MisfitError{Board: b.Name, Part: d.Part, Shape: s.String(), Resource: res, Need: need, Have: have, Unit: unit}
 	fits := func(t Shape) bool {
-		p, err := bestPlan(d, t)
+		p, err := bestPlan(d, t, extra)
 		return err == nil && p.fits()
 	}
 	try := func(set func(Shape, int) Shape, hi int) {
@@ -219,6 +234,23 @@ func misfit(b *board.Board, d board.Device, s Shape, res string, need, have int,
 		}, s.Layers[wide].Size)
 	} else {
 		try(func(t Shape, n int) Shape { t.Inputs = n; return t }, s.Inputs)
+	}
+	if e.Largest == "" {
+		// Nothing of this size fits: narrower weights shrink ACC_W and so the accumulators.
+		maxB := 0
+		for _, l := range s.Layers {
+			maxB = max(maxB, l.WeightBits)
+		}
+		for bits := maxB - 1; bits >= 2 && e.Largest == ""; bits-- {
+			t := s
+			t.Layers = append([]LayerShape(nil), s.Layers...)
+			for i := range t.Layers {
+				t.Layers[i].WeightBits = min(t.Layers[i].WeightBits, bits)
+			}
+			if fits(t) {
+				e.Largest, e.NarrowerWeights = t.String(), true
+			}
+		}
 	}
 	return e
 }

@@ -25,8 +25,8 @@ import (
 const flowVersion = "lifkit-bitstream-flow-1"
 
 // Design is the RTL a build puts on the board: its Verilog files and its top module, which
-// must have the ports clk_i, rst_i (synchronous, active high), uart_rx_i, uart_tx_o and
-// led_o[LEDS-1:0].
+// must have the ports clk_i, rst_i (synchronous, active high), uart_rx_i, uart_tx_o and,
+// when LEDPort is set, an LED output of LEDS bits.
 type Design struct {
 	Name        string
 	Files       []string          // Verilog sources
@@ -34,6 +34,8 @@ type Design struct {
 	Params      map[string]string // fixed parameter overrides, as Verilog literals
 	ClockParam  string            // parameter that receives the core clock in Hz ("" = none)
 	LEDsParam   string            // parameter that receives the LED count ("" = none)
+	LEDPort     string            // LED output port ("" = the wrapper drives the LEDs itself)
+	Extra       []Memory          // memories outside lif_core (the host link's), for the fit check
 	CoreParams  bool              // pass the sized lif_core parameters (Core.Params)
 	Placeholder bool              // the stand-in top: the report says so
 }
@@ -154,7 +156,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		params[k] = v
 	}
 	if o.Shape != nil {
-		p, err := Fit(b, *o.Shape)
+		p, err := Fit(b, *o.Shape, o.Design.Extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -196,7 +198,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 
 	// 2. Generate: sources, wrapper, constraints; hash the inputs.
 	begin("generate")
-	wrapper := Wrapper(b, clk, o.Design.Top, params)
+	wrapper := Wrapper(b, clk, o.Design.Top, o.Design.LEDPort, params)
 	cons := Constraints(b)
 	consName := "board.pcf"
 	if b.Family == board.ECP5 {

@@ -50,7 +50,7 @@ func PlanClock(b *board.Board, mhz float64) (Clocking, error) {
 // and then for 64 more clocks (iCE40 block RAM reads are unreliable for about 36 clocks after
 // configuration, docs/rtl.md), LED polarity, and the design's top instance with its
 // parameters.
-func Wrapper(b *board.Board, c Clocking, top string, params map[string]string) string {
+func Wrapper(b *board.Board, c Clocking, top, ledPort string, params map[string]string) string {
 	var w strings.Builder
 	leds := len(b.LEDs)
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format+"\n", args...) }
@@ -128,8 +128,19 @@ func Wrapper(b *board.Board, c Clocking, top string, params map[string]string) s
 	p("        else if (!hold_q[6]) hold_q <= hold_q + 7'd1;")
 	p("    end")
 	p("    wire rst = ~hold_q[6];")
-	if leds > 0 {
+	if leds > 0 && ledPort == "" {
+		p("    // The design has no LED port: LED 0 blinks at about 1 Hz, LED 1 shows the PLL lock.")
+		p("    reg [25:0] beat_q = 26'd0;")
+		p("    always @(posedge clk) beat_q <= beat_q + 26'd1;")
+		if leds == 1 {
+			p("    wire [0:0] led_core = beat_q[25];")
+		} else {
+			p("    wire [%d:0] led_core = {%d'd0, lock_q[1], beat_q[25]};", leds-1, leds-2)
+		}
+	} else if leds > 0 {
 		p("    wire [%d:0] led_core;", leds-1)
+	}
+	if leds > 0 {
 		if b.LEDsActiveLow {
 			p("    assign led = ~led_core; // the board's LEDs light on a low level")
 		} else {
@@ -157,9 +168,9 @@ func Wrapper(b *board.Board, c Clocking, top string, params map[string]string) s
 	p("        .clk_i(clk),")
 	p("        .rst_i(rst),")
 	p("        .uart_rx_i(uart_rx),")
-	if leds > 0 {
+	if leds > 0 && ledPort != "" {
 		p("        .uart_tx_o(uart_tx),")
-		p("        .led_o(led_core)")
+		p("        .%s(led_core)", ledPort)
 	} else {
 		p("        .uart_tx_o(uart_tx)")
 	}

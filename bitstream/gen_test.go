@@ -29,7 +29,7 @@ func TestGeneratedGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		files := map[string]string{
-			tc.board + ".v":          Wrapper(b, clk, "lifkit_placeholder_top", map[string]string{"CLK_HZ": "50250000", "LEDS": "2"}),
+			tc.board + ".v":          Wrapper(b, clk, "lifkit_placeholder_top", "led_o", map[string]string{"CLK_HZ": "50250000", "LEDS": "2"}),
 			tc.board + "." + tc.cons: Constraints(b),
 		}
 		for name, got := range files {

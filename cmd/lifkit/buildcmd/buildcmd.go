@@ -76,7 +76,8 @@ type buildFlags struct {
 	board, boards, net, core, out, cacheDir string
 	freq                                    float64
 	seed, weightBits, stateBits             int
-	noCache, placeholder, bake, quiet       bool
+	noCache, placeholder, bringup, bake     bool
+	quiet                                   bool
 }
 
 // NewBuildCommand returns `lifkit build`.
@@ -114,6 +115,7 @@ ECPPACK override.`,
 	fl.StringVar(&f.cacheDir, "cache-dir", bitstream.DefaultCacheDir(), "build cache directory")
 	fl.BoolVar(&f.noCache, "no-cache", false, "always run the tools")
 	fl.BoolVar(&f.placeholder, "placeholder", false, "build the flow's stand-in top (UART echo + LEDs) instead of lif_core")
+	fl.BoolVar(&f.bringup, "bringup", false, "build lif_core behind the bring-up UART bridge (bitstream/hdl) instead of rtl/top's host link")
 	fl.BoolVar(&f.bake, "bake", false, "put the network's weights into block RAM initialisation (stand-alone boards)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress lines")
 	return cmd
@@ -161,15 +163,17 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 	}
 	root := toolchain.ModuleRoot()
 	var d bitstream.Design
-	if f.placeholder {
+	switch {
+	case f.placeholder && f.bringup:
+		return errors.New("build: give --placeholder or --bringup, not both")
+	case f.placeholder:
 		d, err = bitstream.PlaceholderDesign(root)
-	} else {
-		// Until rtl/top (core + framed host link) lands, the core is built behind the
-		// bring-up UART bridge of bitstream/hdl.
-		if o.Shape == nil {
-			return errors.New("build: give --net FILE or --core SIZES to size the core (or --placeholder for the flow's stand-in top)")
-		}
+	case o.Shape == nil:
+		return errors.New("build: give --net FILE or --core SIZES to size the core (or --placeholder for the flow's stand-in top)")
+	case f.bringup:
 		d, err = bitstream.BringupDesign(root)
+	default:
+		d, err = bitstream.TopDesign(root, b.Family)
 	}
 	if err != nil {
 		return err
