@@ -263,8 +263,8 @@ func (c *Client) exchange(ctx context.Context, op string, next func() (call, boo
 	defer func() {
 		if err != nil {
 			var de *DeviceError
-			if !errors.As(err, &de) {
-				c.needSync = true // frames may be lost mid-flight: start the next call with HELLO
+			if !errors.As(err, &de) || de.Code == ErrNotSynced {
+				c.needSync = true // frames may be lost mid-flight, or the device restarted: HELLO next
 			}
 		}
 	}()

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,6 +57,15 @@ func checkAgainstSim(t *testing.T, c *hostdrv.Client, n *sim.Network, samples []
 			t.Fatalf("sample %d: device %+v, sim prediction %d max %v counts %v", i, got[i], want[i].Prediction, want[i].MaxMembrane, want[i].Counts[len(want[i].Counts)-1])
 		}
 	}
+}
+
+// soak is the sample multiplier of the line-noise tests: $LIFKIT_SOAK (default 1), so
+// `make soak` can run them 50 times longer with the same code.
+func soak() int {
+	if k, err := strconv.Atoi(os.Getenv("LIFKIT_SOAK")); err == nil && k > 1 {
+		return k
+	}
+	return 1
 }
 
 func testNets(rng *rand.Rand) []*sim.Network {
@@ -119,7 +130,7 @@ func TestLineNoise(t *testing.T) {
 			if err := c.LoadNetwork(context.Background(), n); err != nil {
 				t.Fatal(err)
 			}
-			samples := make([]sim.Sample, 200)
+			samples := make([]sim.Sample, 200*soak())
 			for i := range samples {
 				samples[i] = linktest.RandomSample(rng, n.Inputs)
 			}

@@ -33,17 +33,26 @@ type Frame struct {
 // one byte per clock.
 func CRC16(crc uint16, p []byte) uint16 {
 	for _, b := range p {
-		crc ^= uint16(b) << 8
-		for range 8 {
-			if crc&0x8000 != 0 {
-				crc = crc<<1 ^ 0x1021
-			} else {
-				crc <<= 1
-			}
-		}
+		crc = crc<<8 ^ crcTable[byte(crc>>8)^b]
 	}
 	return crc
 }
+
+// crcTable[i] is the CRC register after shifting the byte i through it from zero.
+var crcTable = func() (t [256]uint16) {
+	for i := range t {
+		c := uint16(i) << 8
+		for range 8 {
+			if c&0x8000 != 0 {
+				c = c<<1 ^ 0x1021
+			} else {
+				c <<= 1
+			}
+		}
+		t[i] = c
+	}
+	return t
+}()
 
 // AppendFrame appends f, framed for the wire (COBS + 0x00 delimiter), to dst. It panics if the
 // body is longer than MaxBodyLimit: that is a programming error, never data from a device.

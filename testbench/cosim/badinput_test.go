@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -164,6 +165,14 @@ func TestCosimBadInput(t *testing.T) {
 	}
 }
 
+// soak is the sample multiplier of the line-noise test: $LIFKIT_SOAK (default 1).
+func soak() int {
+	if k, err := strconv.Atoi(os.Getenv("LIFKIT_SOAK")); err == nil && k > 1 {
+		return k
+	}
+	return 1
+}
+
 // TestCosimLineNoise: bytes dropped and flipped on both directions of the co-simulated UART
 // at the stated rates; every answer must still equal sim's (zero wrong results accepted).
 func TestCosimLineNoise(t *testing.T) {
@@ -174,7 +183,7 @@ func TestCosimLineNoise(t *testing.T) {
 	if err := c.LoadNetwork(context.Background(), n); err != nil {
 		t.Fatal(err)
 	}
-	samples := make([]sim.Sample, 200)
+	samples := make([]sim.Sample, 200*soak())
 	for i := range samples {
 		samples[i] = linktest.RandomSample(rng, n.Inputs)
 	}
