@@ -16,7 +16,7 @@ import (
 
 func bitstream(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/up5k_blinky.bin")
+	b, err := os.ReadFile("testdata/icebreaker.bin")
 	if err != nil {
 		t.Fatal(err)
 	}

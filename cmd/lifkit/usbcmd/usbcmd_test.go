@@ -31,7 +31,7 @@ func run(cmd *cobra.Command, args ...string) (string, string, error) {
 
 func opener(b *usbtest.Bus) Opener { return func() (usb.Bus, error) { return b, nil } }
 
-const bitfile = "../../../hostdrv/flash/testdata/up5k_blinky.bin"
+const bitfile = "../../../hostdrv/flash/testdata/icebreaker.bin"
 
 func TestUdevRules(t *testing.T) {
 	out, _, err := run(NewUdevCommand())
