@@ -193,3 +193,53 @@ func TestCosimLineNoise(t *testing.T) {
 		t.Fatalf("no retransmission: the noise never hit, the test proves nothing")
 	}
 }
+
+// TestCosimGarbageNeverWedges: 150 bursts of random bytes (zeros included, up to 700 bytes,
+// sometimes cut-off real frames) each followed by a good STATUS; the board must answer every
+// STATUS (after any NAKs), so no garbage leaves it stuck.
+func TestCosimGarbageNeverWedges(t *testing.T) {
+	exe, err := Build(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Start(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	r := &raw{t: t, b: b, df: hostdrv.NewDeframer(1024)}
+	r.send(frame(hostdrv.TypeHello, 0, []byte{1, 1, 0, 0, 0, 0}))
+	if f := r.answer(); f.Type != hostdrv.TypeHello|hostdrv.Ack {
+		t.Fatalf("HELLO: %+v", f)
+	}
+	rng := rand.New(rand.NewPCG(33, 0))
+	seq := byte(1)
+	for burst := range 150 {
+		var g []byte
+		switch rng.IntN(3) {
+		case 0: // random bytes
+			g = make([]byte, rng.IntN(700))
+			for i := range g {
+				g[i] = byte(rng.UintN(256))
+			}
+		case 1: // a real frame cut short, no delimiter
+			f := frame(hostdrv.TypeWrite, seq, make([]byte, rng.IntN(200)))
+			g = f[:rng.IntN(len(f))]
+		default: // random non-zero run
+			g = bytes.Repeat([]byte{byte(1 + rng.IntN(255))}, rng.IntN(700))
+		}
+		r.send(append(g, 0))
+		r.send(frame(hostdrv.TypeStatus, seq, nil))
+		for {
+			f := r.answer()
+			if f.Type == hostdrv.TypeNak {
+				continue
+			}
+			if f.Type != hostdrv.TypeStatus|hostdrv.Ack || f.Seq != seq {
+				t.Fatalf("burst %d (%d bytes): answer %+v, want STATUS ack seq %d", burst, len(g), f, seq)
+			}
+			break
+		}
+		seq++
+	}
+}
