@@ -118,3 +118,21 @@ func agree(t *testing.T, c *hostdrv.Client, n *sim.Network, samples []sim.Sample
 	t.Logf("%d samples agree; %d core clocks per sample on average; link: %d frames, %d retransmitted, %d NAKs, %d bad frames, %d timeouts",
 		len(samples), clocks/uint64(len(samples)), s.FramesSent, s.Retransmitted, s.NaksReceived, s.BadFrames, s.Timeouts)
 }
+
+// TestCosimReloadWithoutRebuild: one running board takes two different networks in turn (the
+// bitstream is not rebuilt: weights and parameters live in RAM written over the link), and
+// RESET plus KEEP runs behave as docs/protocol.md says.
+func TestCosimReloadWithoutRebuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(34, 0))
+	c, _ := board(t, 0, linktest.Noise{}, time.Second)
+	for round, n := range append(nets(rng), nets(rng)[0]) {
+		if err := c.LoadNetwork(context.Background(), n); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		samples := make([]sim.Sample, 20)
+		for i := range samples {
+			samples[i] = linktest.RandomSample(rng, n.Inputs)
+		}
+		agree(t, c, n, samples)
+	}
+}
