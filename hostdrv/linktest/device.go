@@ -459,15 +459,16 @@ func (d *Device) run(body []byte) ([]byte, *devErr) {
 	if err != nil {
 		return nil, fail(hostdrv.ErrBadArgument, "%v", err)
 	}
-	d.build()
-	if d.machine == nil {
-		return nil, fail(hostdrv.ErrNoNetwork, "%v", d.netErr)
-	}
+	// Checks in the order docs/protocol.md gives (the RTL answers the same codes).
 	if req.Steps < 1 || req.Steps > d.Info.MaxSteps {
 		return nil, fail(hostdrv.ErrTooBig, "steps %d, the device runs 1..%d", req.Steps, d.Info.MaxSteps)
 	}
 	if req.InputLen < 0 || req.InputLen > cap(d.input) {
 		return nil, fail(hostdrv.ErrBadInput, "input length %d, input memory %d", req.InputLen, cap(d.input))
+	}
+	d.build()
+	if d.machine == nil {
+		return nil, fail(hostdrv.ErrNoNetwork, "%v", d.netErr)
 	}
 	n, m := d.net, d.machine
 	in := d.input[:req.InputLen]
