@@ -24,15 +24,15 @@ func TestConformance(t *testing.T) {
 		good(hostdrv.TypeReset, 4, nil), // duplicate
 		good(hostdrv.TypeReset, 3, nil), // too old: NAK
 		damaged(),
-		good(hostdrv.TypeReset, 7, nil), // gap
-		good(0x55, 5, nil),               // unknown command, consumes 5
+		good(hostdrv.TypeReset, 7, nil),         // gap
+		good(0x55, 5, nil),                      // unknown command, consumes 5
 		good(hostdrv.TypeRead, 6, []byte{1, 2}), // malformed READ
 		good(hostdrv.TypeRun, 7, []byte{1}),     // malformed RUN
 		good(hostdrv.TypeRun, 8, hostdrv.RunRequest{Steps: 0}.Encode()),
 		good(hostdrv.TypeWrite, 9, hostdrv.EncodeAccess(0x33, 0, 0)), // no such space
 		good(hostdrv.TypeWrite, 10, append(hostdrv.EncodeAccess(hostdrv.SpaceInput, 0, 0), 1, 2, 3)),
 		good(hostdrv.TypeRead, 11, binary.LittleEndian.AppendUint16(hostdrv.EncodeAccess(hostdrv.SpaceInput, 0, 0), 3)),
-		append([]byte{0x42, 0x42}, 0), // garbage
+		append([]byte{0x42, 0x42}, 0),                          // garbage
 		good(hostdrv.TypeHello, 200, []byte{1, 1, 1, 1, 1, 1}), // resynchronise anywhere
 		good(hostdrv.TypeReset, 201, nil),
 	}
