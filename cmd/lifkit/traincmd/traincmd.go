@@ -509,3 +509,19 @@ func Demo(dir string, w io.Writer) (float64, error) {
 	}
 	return Eval(n, o, "test", w)
 }
+
+// NewDemoCommand returns `lifkit train-demo`, the training step of `make demo` (see Demo).
+func NewDemoCommand() *cobra.Command {
+	dir := "build/demo"
+	c := &cobra.Command{
+		Use:   "train-demo",
+		Short: "Train a small randman network (about a minute), export it and evaluate it with sim",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := Demo(dir, cmd.OutOrStdout())
+			return err
+		},
+	}
+	c.Flags().StringVar(&dir, "dir", dir, "folder for the network, checkpoint and plots")
+	return c
+}

@@ -13,7 +13,7 @@ import (
 
 func main() {
 	root := &cobra.Command{Use: "lifkit", SilenceUsage: true}
-	root.AddCommand(traincmd.NewTrainCommand(), traincmd.NewEvalCommand())
+	root.AddCommand(traincmd.NewTrainCommand(), traincmd.NewEvalCommand(), traincmd.NewDemoCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "lifkit:", err)
 		os.Exit(1)
