@@ -32,28 +32,28 @@ import (
 
 // Options are the settings of one training run (the flags of `lifkit train`).
 type Options struct {
-	Dataset    string
-	DataSeed   uint64
+	Dataset  string
+	DataSeed uint64
 	// RandmanSamples is randman's samples per class (0: the reference 1000).
 	RandmanSamples int
-	Encoding   string // rate or latency (images)
-	Steps      int    // 0: the data set's default (randman 100, images 25)
-	Limit      int    // use at most this many training samples (0: all)
-	Hidden     []int
-	Recurrent  bool
-	Output     string // readout or lif
-	WeightBits int
-	StateBits  int
-	Mode       string // qat or float
-	Epochs     int
-	Batch      int
-	LR         float64
-	LRDecay    float64 // the learning rate of epoch e is LR * LRDecay^e
-	Seed       uint64
-	Surrogate  string
-	SurrScale  float64
-	RegTotal   float64
-	RegNeuron  float64
+	Encoding       string // rate or latency (images)
+	Steps          int    // 0: the data set's default (randman 100, images 25)
+	Limit          int    // use at most this many training samples (0: all)
+	Hidden         []int
+	Recurrent      bool
+	Output         string // readout or lif
+	WeightBits     int
+	StateBits      int
+	Mode           string // qat or float
+	Epochs         int
+	Batch          int
+	LR             float64
+	LRDecay        float64 // the learning rate of epoch e is LR * LRDecay^e
+	Seed           uint64
+	Surrogate      string
+	SurrScale      float64
+	RegTotal       float64
+	RegNeuron      float64
 	// Time constants in ms and the step dt; 0 takes the data set's default.
 	TauSyn, TauMem, TauOut, Dt float64
 	InitScale                  float64
