@@ -10,7 +10,7 @@ const (
 	clkSynEmpty = 2 // per layer without events (3 with an empty recurrent phase)
 	clkNeuron   = 10 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
-	clkEncExtra = 2 // intensity mode: N_0 draws plus read latency and hand-over
+	clkEncExtra = 3 // intensity mode: N_0 draws plus read latency, compare register and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat
 	minRowClks  = 4 // a row occupies at least 4 clocks (an accumulator word is re-read 4 clocks later)
 )

@@ -180,28 +180,16 @@ module lif_core #(
         .clk_i(clk_i), .we_i(w_we), .addr_i(w_addr), .wdata_i(w_wdata), .rdata_o(w_rdata)
     );
 
-    // accumulators, one memory per lane
-    reg  [AA-1:0]        acc_raddr;
-    reg  [AA-1:0]        acc_waddr;
-    reg  [LANES-1:0]     acc_we;
+    // accumulators: one word holds the LANES exact accumulators of one word index
+    reg  [AA-1:0]          acc_raddr;
+    reg  [AA-1:0]          acc_waddr;
+    reg                    acc_we;
     reg  [LANES*ACC_W-1:0] acc_wdata;
     wire [LANES*ACC_W-1:0] acc_rdata;
-    genvar gl;
-    generate
-        for (gl = 0; gl < LANES; gl = gl + 1) begin : g_acc
-            wire [AA-1:0] wa_lane;
-`ifdef LIF_MUT_LANE
-            // Mutation: lane 1 writes its accumulator one word off.
-            assign wa_lane = (gl == 1 && state_q == S_SYN) ? acc_waddr + 1'b1 : acc_waddr;
-`else
-            assign wa_lane = acc_waddr;
-`endif
-            lif_ram_sdp #(.DW(ACC_W), .AW(AA)) u_acc (
-                .clk_i(clk_i), .we_i(acc_we[gl]), .waddr_i(wa_lane), .wdata_i(acc_wdata[gl*ACC_W +: ACC_W]),
-                .raddr_i(acc_raddr), .rdata_o(acc_rdata[gl*ACC_W +: ACC_W])
-            );
-        end
-    endgenerate
+    lif_ram_sdp #(.DW(LANES*ACC_W), .AW(AA)) u_acc (
+        .clk_i(clk_i), .we_i(acc_we), .waddr_i(acc_waddr), .wdata_i(acc_wdata),
+        .raddr_i(acc_raddr), .rdata_o(acc_rdata)
+    );
 
     // ---------------------------------------------------------------- host weight staging
     localparam integer STW = (CHUNKS > 1) ? 32 * (CHUNKS - 1) : 1;
@@ -238,7 +226,9 @@ module lif_core #(
     reg [NEUR_AW:0]  clr_q;       // clear pass index
     reg [INW-1:0]    enc_j;       // encoder issue index
     reg              enc_v1;      // encoder read in flight
-    reg [IN_AW-1:0]  enc_j1;
+    reg [IN_AW-1:0]  enc_j1, enc_j2;
+    reg              enc_v2;      // a draw and its intensity, registered for the compare
+    reg [7:0]        enc_d2, enc_x2;
     reg              enc_done;
 
     // synaptic pass: event fetcher -> FIFO -> row streamer -> add pipeline
@@ -257,7 +247,7 @@ module lif_core #(
     reg [WW-1:0]     p2_w;
     reg [LANES*ACC_W-1:0] p2_acc, p3_sum;
     reg [1:0]        gap_q;       // bubbles left before the next row may start
-    reg [LANES-1:0]  p1_m, p2_m, p3_m;
+    reg [LANES-1:0]  p1_m, p2_m;
 
     // neuron pass
     reg [SZW-1:0]    n_i;         // issue index
@@ -266,6 +256,7 @@ module lif_core #(
     reg              n_v1;
     reg [LAYER_AW-1:0] n_i1;
     reg [LB-1:0]     n_lane1;
+    reg [LANES*ACC_W-1:0] n_hold; // accumulator word read at lane 0, used by lanes 1..LANES-1
     reg [AA-1:0]     n_word1;
     reg              nu_v;        // registered lif_neuron inputs
     reg [LAYER_AW-1:0] nu_idx;
@@ -294,11 +285,16 @@ module lif_core #(
     // sees the previous write of that word.
     reg [LANES*ACC_W-1:0] p2_sum;
     integer k;   // loop index of the add block
-    integer km;  // loop index of the memory port mux
     integer ks;  // loop index of the sequential blocks
+    // Lanes past the end of a row (p2_m = 0) write their old value back.
     always @* begin
         for (k = 0; k < LANES; k = k + 1)
-            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + wext(p2_w[k*8 +: 8], c_wsh);
+`ifdef LIF_MUT_LANE
+            // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
+            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + (p2_m[k] ? wext(p2_w[(k == 1 ? 0 : k)*8 +: 8], c_wsh) : {ACC_W{1'b0}});
+`else
+            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + (p2_m[k] ? wext(p2_w[k*8 +: 8], c_wsh) : {ACC_W{1'b0}});
+`endif
     end
 
     wire syn_idle = (f_phase == 2'd2) && !f_v1 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v && !p3_v;
@@ -333,7 +329,6 @@ module lif_core #(
 
     // ---------------------------------------------------------------- memory port muxes
     always @* begin
-        km = 0;
         // state memory
         st_raddr = busy_o ? (c_sbase + gidx(n_i[LAYER_AW-1:0])) : host_addr_i[NEUR_AW+1:2];
         st_waddr = {NEUR_AW{1'b0}};
@@ -362,19 +357,19 @@ module lif_core #(
         // accumulators
         acc_raddr = (state_q == S_SYN) ? st_w : n_word;
         acc_waddr = p3_a;
-        acc_we = {LANES{1'b0}};
+        acc_we = 1'b0;
         acc_wdata = p3_sum;
         if (state_q == S_CLEAR) begin
             acc_waddr = clr_q[AA-1:0];
             acc_wdata = {(LANES*ACC_W){1'b0}};
-            acc_we = {LANES{1'b1}};
+            acc_we = 1'b1;
         end else if (state_q == S_SYN) begin
-            acc_we = p3_v ? p3_m : {LANES{1'b0}};
-        end else if (n_v1) begin
+            acc_we = p3_v;
+        end else if (n_v1 && n_lane1 == {LB{1'b0}}) begin
+            // the neuron pass reads a word at its lane 0 and clears it whole
             acc_waddr = n_word1;
             acc_wdata = {(LANES*ACC_W){1'b0}};
-            for (km = 0; km < LANES; km = km + 1)
-                acc_we[km] = (n_lane1 == km[LB-1:0]);
+            acc_we = 1'b1;
         end
         // spike lists
         sp_raddr = {f_phase == 2'd1 ? rec_buf : par, (f_phase == 2'd1 ? c_sbase : c_prev_sbase) + gidx(f_k[LAYER_AW-1:0])};
@@ -411,7 +406,7 @@ module lif_core #(
     // ---------------------------------------------------------------- main sequential logic
     assign ev_ready_o = (state_q == S_IN_EV);
     wire in_beat = ev_valid_i && ev_ready_o;
-    wire enc_spike = enc_v1 && (lfsr_next[7:0] < x_rdata);
+    wire enc_spike = enc_v2 && (enc_d2 < enc_x2);
 
     always @(posedge clk_i) begin
         step_done_o <= 1'b0;
@@ -442,7 +437,7 @@ module lif_core #(
                     state_q <= run_mode_i ? S_IN_ENC : S_IN_EV;
                 end
                 in_cnt_q <= {INW{1'b0}};
-                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_done <= 1'b0;
+                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_done <= 1'b0;
             end
         end
         S_CLEAR: begin
@@ -477,15 +472,17 @@ module lif_core #(
                 enc_j <= enc_j + 1'b1;
                 if (enc_j == num_inputs_q - 1'b1) enc_done <= 1'b1;
             end
-            if (enc_v1) begin
-                lfsr_q <= lfsr_next;
-                if (enc_spike) begin
-                    in_we <= 1'b1;
-                    in_wdata <= enc_j1;
-                    in_cnt_q <= in_cnt_q + 1'b1;
-                end
+            enc_v2 <= enc_v1;
+            enc_d2 <= lfsr_next[7:0];
+            enc_x2 <= x_rdata;
+            enc_j2 <= enc_j1;
+            if (enc_v1) lfsr_q <= lfsr_next;
+            if (enc_spike) begin
+                in_we <= 1'b1;
+                in_wdata <= enc_j2;
+                in_cnt_q <= in_cnt_q + 1'b1;
             end
-            if (enc_done && !enc_v1) begin
+            if (enc_done && !enc_v1 && !enc_v2) begin
                 state_q <= S_LOAD;
                 layer_q <= {LYW{1'b0}};
                 ld_cnt <= 4'd0;
@@ -574,7 +571,7 @@ module lif_core #(
             first_q <= 1'b0;
             steps_left_q <= steps_left_q - 1'b1;
             in_cnt_q <= {INW{1'b0}};
-            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_done <= 1'b0;
+            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_done <= 1'b0;
             if (steps_left_q == 32'd1) begin
                 state_q <= S_IDLE;
                 done_o <= 1'b1;
@@ -632,7 +629,7 @@ module lif_core #(
         // add pipeline
         p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
         p2_v <= p1_v; p2_a <= p1_a; p2_m <= p1_m; p2_w <= w_rdata; p2_acc <= acc_rdata;
-        p3_v <= p2_v; p3_a <= p2_a; p3_m <= p2_m; p3_sum <= p2_sum;
+        p3_v <= p2_v; p3_a <= p2_a; p3_sum <= p2_sum;
         if (rst_i || state_q != S_SYN) begin
             f_v1 <= 1'b0; fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
         end
@@ -650,7 +647,12 @@ module lif_core #(
         nu_v <= n_v1;
         nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
-        nu_acc <= acc_rdata[n_lane1 * ACC_W +: ACC_W];
+        if (n_lane1 == {LB{1'b0}}) begin
+            nu_acc <= acc_rdata[ACC_W-1:0];
+            n_hold <= acc_rdata;
+        end else begin
+            nu_acc <= n_hold[n_lane1 * ACC_W +: ACC_W];
+        end
         if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
     end
 
