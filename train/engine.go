@@ -316,17 +316,11 @@ func (w *worker) stepInt(l *clayer, li int, tr *trace, t int, src []int) []int {
 	acc := w.iacc[li]
 	clear(acc)
 	for _, j := range src { // S-8
-		row := ql.W[j*n : j*n+n]
-		for i, x := range row {
-			acc[i] += int32(x)
-		}
+		addRow(acc, ql.W[j*n:j*n+n])
 	}
 	if ql.R != nil {
 		for _, k := range w.prevBuf[li] {
-			row := ql.R[k*n : k*n+n]
-			for i, x := range row {
-				acc[i] += int32(x)
-			}
+			addRow(acc, ql.R[k*n:k*n+n])
 		}
 	}
 	if h := ql.WeightShift; h > 0 {
@@ -783,8 +777,16 @@ func allZero(v []float64) bool {
 
 func addTo(dst, x []float64) {
 	x = x[:len(dst)]
-	for i, v := range x {
-		dst[i] += v
+	i := 0
+	for ; i+4 <= len(dst); i += 4 {
+		d, v := dst[i:i+4:i+4], x[i:i+4:i+4]
+		d[0] += v[0]
+		d[1] += v[1]
+		d[2] += v[2]
+		d[3] += v[3]
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += x[i]
 	}
 }
 
@@ -805,4 +807,25 @@ func dot(a, b []float64) float64 {
 		s += v * b[i]
 	}
 	return s
+}
+
+// addRow adds one int8 weight row into the accumulators (the synaptic operation of rule S-8),
+// eight at a time.
+func addRow(acc []int32, row []int8) {
+	row = row[:len(acc)]
+	i := 0
+	for ; i+8 <= len(acc); i += 8 {
+		a, r := acc[i:i+8:i+8], row[i:i+8:i+8]
+		a[0] += int32(r[0])
+		a[1] += int32(r[1])
+		a[2] += int32(r[2])
+		a[3] += int32(r[3])
+		a[4] += int32(r[4])
+		a[5] += int32(r[5])
+		a[6] += int32(r[6])
+		a[7] += int32(r[7])
+	}
+	for ; i < len(acc); i++ {
+		acc[i] += int32(row[i])
+	}
 }
