@@ -2,7 +2,9 @@ package flash_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -204,4 +206,43 @@ func TestULX3SBitBang(t *testing.T) {
 	if !bytes.Equal(rig.Flash.Mem[:len(small)], small) {
 		t.Fatal("flash does not hold the image")
 	}
+}
+
+// TestLifkitBuiltECP5 loads a bitstream made by `lifkit build` into an
+// emulated ULX3S 25F over FT231X bit-bang, and writes it to its flash
+// through background SPI.
+func TestLifkitBuiltECP5(t *testing.T) {
+	f, err := os.Open("testdata/ulx3s-25f.bit.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, ok := flash.BitstreamIDCODE(img); !ok || id != lfe5u25 {
+		t.Fatalf("bitstream IDCODE %#x %v", id, ok)
+	}
+	rig := usbtest.NewULX3S(lfe5u25)
+	e := openULX3S(t, rig)
+	if err := e.LoadSRAM(ctx(t), img, flash.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !rig.FPGA.Configured || !bytes.Equal(rig.FPGA.Image, img) {
+		t.Fatal("not configured with the image")
+	}
+	t.Logf("ULX3S bit-bang SRAM load of %d bytes: %v", len(img), &rig.FTDI.Clock)
+	evn := usbtest.NewECP5EVN(lfe5u25)
+	if err := openECP5(t, evn).ProgramFlash(ctx(t), img, flash.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(evn.Flash.Mem[:len(img)], img) || evn.FPGA.BootedFrom != "flash" {
+		t.Fatal("flash does not hold the image or the FPGA did not boot from it")
+	}
+	t.Logf("MPSSE JTAG flash of %d bytes: %v", len(img), &evn.FTDI.Clock)
 }
