@@ -136,6 +136,8 @@ func (d *Device) Desc() usb.DeviceDesc { return d.desc }
 
 // Control performs a control transfer.
 func (d *Device) Control(ctx context.Context, rType, request uint8, value, index uint16, data []byte) (int, error) {
+	d.mu.Lock() // ControlTimeout is per device: one control transfer at a time.
+	defer d.mu.Unlock()
 	if dl, ok := ctx.Deadline(); ok {
 		d.dev.ControlTimeout = time.Until(dl)
 		if d.dev.ControlTimeout <= 0 {

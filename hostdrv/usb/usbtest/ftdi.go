@@ -265,9 +265,10 @@ func (f *FTDI) Release(intf int) error {
 }
 
 func (f *FTDI) chanFor(ep uint8, in bool) (*channel, error) {
-	n := int(ep&0x0F-1) / 2
-	if in {
-		n = int(ep&0x0F-1) / 2
+	// Channel n uses IN 0x81+2n and OUT 0x02+2n.
+	n := (int(ep&0x0F) - 1) / 2
+	if want := ep&0x80 != 0; want != in || ep&0x0F == 0 {
+		return nil, fmt.Errorf("usbtest: %s: endpoint 0x%02x has the wrong direction", f.chip.Name, ep)
 	}
 	if n < 0 || n >= len(f.chans) {
 		return nil, fmt.Errorf("usbtest: %s: endpoint 0x%02x does not exist", f.chip.Name, ep)
