@@ -103,7 +103,8 @@ func newDetectCommand(open Opener) *cobra.Command {
 
 // probeBoard reads what the board's programming interface can tell:
 // the SPI flash of iCE40 boards, the JTAG IDCODE of ECP5 boards, the DFU
-// descriptor of bootloaders. The first board that answers wins.
+// descriptor of bootloaders. The first board that answers wins, and only
+// its line is returned; if none answers, every attempt's error is.
 func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []string {
 	if ctx == nil {
 		ctx = context.Background()
@@ -137,7 +138,7 @@ func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []strin
 				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
 				continue
 			}
-			return append(out, fmt.Sprintf("fpga: %s (IDCODE 0x%08x)", flash.ECP5IDCodes[id], id))
+			return []string{fmt.Sprintf("fpga: %s (IDCODE 0x%08x)", flash.ECP5IDCodes[id], id)}
 		case usb.MethodICE40SPI:
 			f, err := openICE40(ctx, dev, b.ProgIntf, flash.DefaultFreq)
 			if err != nil {
@@ -150,7 +151,7 @@ func probeBoard(ctx context.Context, dev usb.Device, boards []usb.Board) []strin
 				out = append(out, fmt.Sprintf("%s: %v", b.Name, err))
 				continue
 			}
-			return append(out, fmt.Sprintf("flash: %s, %d KiB, JEDEC %02x %02x %02x", p.Name, p.Size>>10, p.ID[0], p.ID[1], p.ID[2]))
+			return []string{fmt.Sprintf("flash: %s, %d KiB, JEDEC %02x %02x %02x", p.Name, p.Size>>10, p.ID[0], p.ID[1], p.ID[2])}
 		case usb.MethodDFU:
 			d, err := flash.OpenDFU(ctx, dev, b.ProgIntf, 0)
 			if err != nil {
