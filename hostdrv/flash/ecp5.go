@@ -143,6 +143,9 @@ type jtagPort interface {
 	DR(ctx context.Context, out, in []byte, msb bool) error
 	Idle(ctx context.Context, n int) error
 	Flush(ctx context.Context) error
+	// DRStream shifts out in one Shift-DR, flushing every chunk bytes
+	// and reporting the bytes sent.
+	DRStream(ctx context.Context, out []byte, msb bool, chunk int, progress func(done int)) error
 }
 
 // ECP5 programs an ECP5 over FTDI JTAG: MPSSE (ECP5-EVN channel A) or
@@ -284,14 +287,13 @@ func (e *ECP5) LoadSRAM(ctx context.Context, img []byte, o Options) error {
 	if err := e.j.IR(ctx, ecpBurst); err != nil {
 		return fmt.Errorf("flash: ecp5 burst: %w", err)
 	}
-	// The whole image in one Shift-DR, MSB first.
-	if err := e.j.DR(ctx, img, nil, true); err != nil {
-		return fmt.Errorf("flash: ecp5 burst: %w", err)
-	}
+	// The whole image in one Shift-DR, MSB first, reported every 16 KiB.
 	if err := e.j.Flush(ctx); err != nil {
 		return fmt.Errorf("flash: ecp5 burst: %w", err)
 	}
-	progress("sram", len(img), len(img))
+	if err := e.j.DRStream(ctx, img, true, 16<<10, func(done int) { progress("sram", done, len(img)) }); err != nil {
+		return fmt.Errorf("flash: ecp5 burst: %w", err)
+	}
 	if err := e.j.IR(ctx, ecpISCDisable); err != nil {
 		return fmt.Errorf("flash: ecp5: %w", err)
 	}

@@ -63,8 +63,18 @@ func TestECP5LoadSRAM(t *testing.T) {
 	img := ecp5Bitstream(t)
 	rig := usbtest.NewECP5EVN(lfe5u25)
 	e := openECP5(t, rig)
-	if err := e.LoadSRAM(ctx(t), img, flash.Options{}); err != nil {
+	var steps []int
+	progress := func(stage string, done, total int) {
+		if stage != "sram" || total != len(img) || (len(steps) > 0 && done <= steps[len(steps)-1]) {
+			t.Errorf("progress %s %d/%d after %v", stage, done, total, steps)
+		}
+		steps = append(steps, done)
+	}
+	if err := e.LoadSRAM(ctx(t), img, flash.Options{Progress: progress}); err != nil {
 		t.Fatal(err)
+	}
+	if len(steps) < 6 || steps[len(steps)-1] != len(img) {
+		t.Errorf("progress steps %v", steps)
 	}
 	if !rig.FPGA.Configured || rig.FPGA.BootedFrom != "sram" || !bytes.Equal(rig.FPGA.Image, img) {
 		t.Fatalf("FPGA not configured with the image (%d bytes received)", len(rig.FPGA.Image))

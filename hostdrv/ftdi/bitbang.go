@@ -167,3 +167,34 @@ func (j *BitBangJTAG) Flush(ctx context.Context) error {
 	}
 	return nil
 }
+
+// DRStream shifts out through the data register in one Shift-DR,
+// flushing every chunk bytes and calling progress with the bytes sent.
+func (j *BitBangJTAG) DRStream(ctx context.Context, out []byte, msb bool, chunk int, progress func(done int)) error {
+	if len(out) == 0 {
+		return fmt.Errorf("ftdi: jtag: empty DR shift")
+	}
+	j.tmsBits(0x01, 3)
+	n := len(out)
+	for k, b := range out {
+		for i := 0; i < 8; i++ {
+			bit := byte(i)
+			if msb {
+				bit = byte(7 - i)
+			}
+			j.clock(k == n-1 && i == 7, b>>bit&1 == 1, nil, 0)
+		}
+		if (k+1)%chunk == 0 || k == n-1 {
+			if k == n-1 {
+				j.tmsBits(0x01, 2)
+			}
+			if err := j.Flush(ctx); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(k + 1)
+			}
+		}
+	}
+	return nil
+}

@@ -140,3 +140,54 @@ func (j *JTAG) DR(ctx context.Context, out, in []byte, msb bool) error {
 	})
 	return nil
 }
+
+// DRStream shifts out through the data register in one Shift-DR, MSB
+// first per byte if msb, flushing every chunk bytes and calling progress
+// with the bytes sent so far (ecpprog streams bitstreams this way).
+func (j *JTAG) DRStream(ctx context.Context, out []byte, msb bool, chunk int, progress func(done int)) error {
+	if len(out) == 0 {
+		return fmt.Errorf("ftdi: jtag: empty DR shift")
+	}
+	if err := j.tms(ctx, 0x01, 3, false, nil); err != nil {
+		return err
+	}
+	order := byte(0)
+	if !msb {
+		order = FlagLSB
+	}
+	wf := FlagOutFalling | FlagWriteTDI | order
+	n := len(out)
+	for off := 0; off < n-1; off += chunk {
+		end := min(off+chunk, n-1)
+		if err := j.m.Shift(ctx, wf, out[off:end], nil); err != nil {
+			return err
+		}
+		if err := j.m.Flush(ctx); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	last := out[n-1]
+	if err := j.m.ShiftBits(ctx, wf, 7, last, nil); err != nil {
+		return err
+	}
+	lastBit := last&0x80 != 0
+	if msb {
+		lastBit = last&1 != 0
+	}
+	if err := j.tms(ctx, 0x01, 1, lastBit, nil); err != nil {
+		return err
+	}
+	if err := j.tms(ctx, 0x01, 2, false, nil); err != nil {
+		return err
+	}
+	if err := j.m.Flush(ctx); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(n)
+	}
+	return nil
+}
