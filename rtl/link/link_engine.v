@@ -13,6 +13,8 @@
 module link_engine #(
     parameter integer AW         = 9,          // log2 rx/tx buffer bytes
     parameter integer MAXBODY    = 256,        // largest body, <= 2^AW - 6 - 16
+    parameter integer WSH        = 0,          // log2 window: frames in flight, answers cached
+    parameter integer WI         = 1,          // max(WSH, 1)
     parameter integer IAW        = 11,         // log2 input RAM bytes (INPUT_MEM = 2^IAW)
     parameter integer CLK_HZ     = 48000000,   // reported in INFO
     parameter integer BAUD       = 3000000,    // reported in INFO
@@ -42,7 +44,8 @@ module link_engine #(
     input  wire          uart_err_i,
     // answer
     output reg           tx_start_o,
-    output reg  [AW-1:0] tx_base_o,
+    output reg  [AW-1:0] tx_base_o,       // offset within slot tx_slot_o
+    output reg  [WI-1:0] tx_slot_o,       // answer slot (seq mod window; NAKs use slot 0)
     output reg  [AW-1:0] tx_len_o,
     output reg           tx_crc_o,
     input  wire          tx_busy_i,
@@ -95,7 +98,7 @@ module link_engine #(
         8'd13, 8'd4, le32(INPUT_MEM),
         8'd14, 8'd4, le32(32'd0),
         8'd15, 8'd4, le32(MAXBODY),
-        8'd16, 8'd1, 8'd1,
+        8'd16, 8'd1, W[7:0],
         8'd17, 8'd4, le32(CLK_HZ),
         8'd18, 8'd4, le32(BAUD),
         8'd19, 8'd4, le32(LANES),
@@ -119,9 +122,16 @@ module link_engine #(
         S_CWR = 6'd35, S_SEND = 6'd36, S_WX_RD = 6'd37, S_WX = 6'd38, S_CWX = 6'd39;
     reg [5:0]  st_q, ret_q, ret2_q;
 
-    reg        synced_q, cache_valid_q, clear_pend_q, loaded_q;
+    reg        synced_q, clear_pend_q, loaded_q;
+    localparam integer W = 1 << WSH;
+    localparam integer WM = W - 1;
+    localparam [WI-1:0] WMASK = WM[WI-1:0];
+    reg [(1<<WI)-1:0] cache_v_q;                 // answer cache: valid, seq, length per slot
+    reg [7:0]    cache_seq_m [0:(1<<WI)-1];
+    reg [AW-1:0] cache_len_m [0:(1<<WI)-1];
+    wire [WI-1:0] sidx = seq_i[WI-1:0] & WMASK;  // this frame's slot
+    wire [7:0]    back = expect_q - seq_i;       // how far behind the expected seq
     reg [7:0]  expect_q;
-    reg [AW-1:0] cache_len_q;
     reg        nak_pend_q;
     reg [7:0]  nak_reason_q;
     // STATUS counters: u32 on the wire, counted modulo 2^16 here (docs/protocol.md)
@@ -222,7 +232,7 @@ module link_engine #(
         if (uart_err_i) c_uart <= c_uart + 1'b1;
         if (rst_i) begin
             st_q <= S_IDLE; e_q <= E_OFF;
-            synced_q <= 1'b0; cache_valid_q <= 1'b0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
+            synced_q <= 1'b0; cache_v_q <= 0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
             expect_q <= 8'd0; nak_pend_q <= 1'b0;
             c_ok <= 0; c_crc <= 0; c_over <= 0; c_uart <= 0; c_bad <= 0; c_nak <= 0; c_dup <= 0; c_runs <= 0;
         end else begin
@@ -268,6 +278,7 @@ module link_engine #(
                     st_q <= (body_len_i == 0) ? S_DISPATCH : S_HDR_RD;
                 end else if (nak_pend_q) begin
                     i_q <= 16'd0;
+                    tx_slot_o <= {WI{1'b0}};
                     st_q <= S_NAK;
                 end
             end
@@ -307,6 +318,7 @@ module link_engine #(
             S_DISPATCH: begin
                 c_ok <= c_ok + 1'b1;
                 i_q <= 16'd0;
+                tx_slot_o <= sidx;
                 fin_consume_q <= 1'b1;
                 fin_type_q <= type_i | 8'h80;
                 fin_len_q <= 16'd0;
@@ -314,7 +326,7 @@ module link_engine #(
                     if (body_len_i == 16'd6 && hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1) begin
                         synced_q <= 1'b1;
                         expect_q <= seq_i;      // S_FIN adds one
-                        cache_valid_q <= 1'b0;
+                        cache_v_q <= 0;
                         st_q <= S_HELLO;
                     end else begin
                         fin_consume_q <= 1'b0; err_q <= 8'd9; st_q <= S_ERR;
@@ -323,9 +335,9 @@ module link_engine #(
                     fin_consume_q <= 1'b0; err_q <= 8'd10; st_q <= S_ERR;
                 end else if (seq_i != expect_q) begin
                     frame_ack_o <= 1'b1;
-                    if (cache_valid_q && seq_i == expect_q - 1'b1) begin
+                    if (back >= 8'd1 && {24'd0, back} <= W && cache_v_q[sidx] && cache_seq_m[sidx] == seq_i) begin
                         c_dup <= c_dup + 1'b1;
-                        tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_q; tx_crc_o <= 1'b0;
+                        tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
                         st_q <= S_ACKWAIT;
                     end else begin
                         nak_pend_q <= 1'b1; nak_reason_q <= 8'd2;
@@ -545,12 +557,13 @@ module link_engine #(
             end
             S_SEND: begin
                 tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q[AW-1:0]; tx_crc_o <= 1'b1;
-                cache_len_q <= 4 + fin_len_q[AW-1:0];
+                cache_len_m[sidx] <= 4 + fin_len_q[AW-1:0];
+                cache_seq_m[sidx] <= seq_i;
                 frame_ack_o <= 1'b1;
                 if (fin_consume_q) begin
-                    cache_valid_q <= 1'b1; expect_q <= expect_q + 1'b1;
+                    cache_v_q[sidx] <= 1'b1; expect_q <= expect_q + 1'b1;
                 end else begin
-                    cache_valid_q <= 1'b0; // the answer buffer no longer holds the cached answer
+                    cache_v_q[sidx] <= 1'b0; // the slot no longer holds a cached answer
                 end
                 st_q <= S_ACKWAIT;
             end

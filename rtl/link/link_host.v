@@ -5,8 +5,9 @@
 module link_host #(
     parameter integer CLK_HZ     = 48000000, // core clock in Hz
     parameter integer BAUD       = 3000000,  // UART baud; CLK_HZ / BAUD >= 4
-    parameter integer AW         = 9,        // log2 frame buffer bytes
+    parameter integer AW         = 9,        // log2 bytes of one frame slot
     parameter integer MAXBODY    = 256,      // largest frame body, 64 .. 2^AW - 22
+    parameter integer WSH        = 0,        // log2 window: 2^WSH frames in flight (rx and tx slots)
     parameter integer IAW        = 11,       // log2 input staging RAM bytes
     parameter integer LANES      = 8,        // the core's parameters (reported in INFO)
     parameter integer SMAX       = 16,
@@ -41,54 +42,68 @@ module link_host #(
     output wire [15:0] ev_index_o
 );
     localparam integer CPB = CLK_HZ / BAUD;
+    localparam integer WI  = (WSH > 0) ? WSH : 1;
+    localparam integer BAW = AW + WSH;       // buffer address width
 
     wire       rx_v, rx_ferr;
     wire [7:0] rx_d;
     link_uart_rx #(.CLKS_PER_BIT(CPB)) u_rx (.clk_i(clk_i), .rst_i(rst_i), .rx_i(uart_rx_i),
         .valid_o(rx_v), .data_o(rx_d), .frame_err_o(rx_ferr));
 
-    wire          rb_we;
-    wire [AW-1:0] rb_waddr, rb_raddr;
-    wire [7:0]    rb_wdata, rb_rdata;
-    link_ram #(.AW(AW)) u_rxbuf (.clk_i(clk_i), .we_i(rb_we), .waddr_i(rb_waddr), .wdata_i(rb_wdata),
+    wire           rb_we;
+    wire [BAW-1:0] rb_waddr, rb_raddr;
+    wire [AW-1:0]  e_raddr;
+    wire [WI-1:0]  f_slot;
+    wire [7:0]     rb_wdata, rb_rdata;
+    /* verilator lint_off UNUSEDSIGNAL */ // slot bits are unused with one slot (WSH = 0)
+    wire [WI+AW-1:0] rb_raddr_full = {f_slot, e_raddr};
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign rb_raddr = rb_raddr_full[BAW-1:0];
+    link_ram #(.AW(BAW)) u_rxbuf (.clk_i(clk_i), .we_i(rb_we), .waddr_i(rb_waddr), .wdata_i(rb_wdata),
         .raddr_i(rb_raddr), .rdata_o(rb_rdata));
 
     wire        f_valid, f_ack, f_bad, f_over;
     wire [7:0]  f_type, f_seq;
     wire [15:0] f_len;
-    link_rx_frame #(.AW(AW), .MAXBODY(MAXBODY)) u_rxf (.clk_i(clk_i), .rst_i(rst_i),
+    link_rx_frame #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI)) u_rxf (.clk_i(clk_i), .rst_i(rst_i),
         .valid_i(rx_v), .data_i(rx_d), .we_o(rb_we), .waddr_o(rb_waddr), .wdata_o(rb_wdata),
         .frame_valid_o(f_valid), .type_o(f_type), .seq_o(f_seq), .body_len_o(f_len),
-        .frame_ack_i(f_ack), .bad_o(f_bad), .overrun_o(f_over));
+        .slot_o(f_slot), .frame_ack_i(f_ack), .bad_o(f_bad), .overrun_o(f_over));
 
-    wire          t_start, t_crc, t_busy;
-    wire [AW-1:0] t_base, t_len;
-    wire          e_we, x_we;
-    wire [AW-1:0] e_waddr, x_waddr, tb_raddr;
-    wire [7:0]    e_wdata, x_wdata, tb_rdata;
+    wire           t_start, t_crc, t_busy;
+    wire [AW-1:0]  t_base, t_len, e_waddr;
+    wire [WI-1:0]  t_slot;
+    wire           e_we, x_we;
+    wire [BAW-1:0] x_waddr, tb_raddr;
+    wire [7:0]     e_wdata, x_wdata, tb_rdata;
+    /* verilator lint_off UNUSEDSIGNAL */ // slot bits are unused with one slot (WSH = 0)
+    wire [WI+AW-1:0] e_wfull = {t_slot, e_waddr};
+    wire [WI+AW-1:0] t_bfull = {t_slot, t_base};
+    wire [WI+AW-1:0] t_lfull = {{WI{1'b0}}, t_len};
+    /* verilator lint_on UNUSEDSIGNAL */
     // The engine writes the answer buffer only while the framer is idle, the framer only while
     // it runs: the write port is shared without conflict.
-    link_ram #(.AW(AW)) u_txbuf (.clk_i(clk_i), .we_i(e_we | x_we),
-        .waddr_i(x_we ? x_waddr : e_waddr), .wdata_i(x_we ? x_wdata : e_wdata),
+    link_ram #(.AW(BAW)) u_txbuf (.clk_i(clk_i), .we_i(e_we | x_we),
+        .waddr_i(x_we ? x_waddr : e_wfull[BAW-1:0]), .wdata_i(x_we ? x_wdata : e_wdata),
         .raddr_i(tb_raddr), .rdata_o(tb_rdata));
 
     wire       tx_v, tx_r;
     wire [7:0] tx_d;
-    link_tx_frame #(.AW(AW)) u_txf (.clk_i(clk_i), .rst_i(rst_i), .start_i(t_start),
-        .base_i(t_base), .len_i(t_len), .crc_i(t_crc), .busy_o(t_busy),
+    link_tx_frame #(.AW(BAW)) u_txf (.clk_i(clk_i), .rst_i(rst_i), .start_i(t_start),
+        .base_i(t_bfull[BAW-1:0]), .len_i(t_lfull[BAW-1:0]), .crc_i(t_crc), .busy_o(t_busy),
         .raddr_o(tb_raddr), .rdata_i(tb_rdata), .we_o(x_we), .waddr_o(x_waddr), .wdata_o(x_wdata),
         .tx_valid_o(tx_v), .tx_data_o(tx_d), .tx_ready_i(tx_r));
     link_uart_tx #(.CLKS_PER_BIT(CPB)) u_tx (.clk_i(clk_i), .rst_i(rst_i), .valid_i(tx_v),
         .data_i(tx_d), .ready_o(tx_r), .tx_o(uart_tx_o));
 
-    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .IAW(IAW), .CLK_HZ(CLK_HZ), .BAUD(BAUD),
+    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .CLK_HZ(CLK_HZ), .BAUD(BAUD),
         .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
         .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .FLEN(FLEN), .FAMILY(FAMILY)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i),
         .frame_valid_i(f_valid), .type_i(f_type), .seq_i(f_seq), .body_len_i(f_len),
-        .frame_ack_o(f_ack), .rx_raddr_o(rb_raddr), .rx_rdata_i(rb_rdata),
+        .frame_ack_o(f_ack), .rx_raddr_o(e_raddr), .rx_rdata_i(rb_rdata),
         .rx_bad_i(f_bad), .rx_overrun_i(f_over), .uart_err_i(rx_ferr),
-        .tx_start_o(t_start), .tx_base_o(t_base), .tx_len_o(t_len), .tx_crc_o(t_crc),
+        .tx_start_o(t_start), .tx_base_o(t_base), .tx_slot_o(t_slot), .tx_len_o(t_len), .tx_crc_o(t_crc),
         .tx_busy_i(t_busy | tx_v), .tx_we_o(e_we), .tx_waddr_o(e_waddr), .tx_wdata_o(e_wdata),
         .host_req_o(host_req_o), .host_we_o(host_we_o), .host_addr_o(host_addr_o),
         .host_wdata_o(host_wdata_o), .host_gnt_i(host_gnt_i), .host_rvalid_i(host_rvalid_i),

@@ -2,14 +2,17 @@
 // link_rx_frame: turns received bytes into checked frames (docs/protocol.md "Framing").
 // COBS is decoded on the fly into a byte buffer (the raw frame: type, seq, length, body, crc);
 // the CRC runs over every raw byte, so an intact frame leaves the residue 0. At the 0x00
-// delimiter the block is accepted (frame_valid_o, held until frame_ack_i) or dropped with a
-// one-clock bad_o pulse: invalid COBS, shorter than 6 bytes, longer than MAXBODY + 6, CRC
-// mismatch, or a length field that disagrees. While a frame is held, further bytes are
-// dropped up to the next delimiter and reported with overrun_o. Nothing here can wedge: every
-// delimiter returns the decoder to its start state.
+// delimiter the block is accepted into one of 2^WSH slots (a frame FIFO; frame_valid_o while
+// any is pending, the oldest presented until frame_ack_i) or dropped with a one-clock bad_o
+// pulse: invalid COBS, shorter than 6 bytes, longer than MAXBODY + 6, CRC mismatch, or a length
+// field that disagrees. Slot k occupies buffer bytes k*2^AW .. k*2^AW + 2^AW - 1. While every
+// slot is full, further bytes are dropped up to the next delimiter and reported with
+// overrun_o. Nothing here can wedge: every delimiter returns the decoder to its start state.
 module link_rx_frame #(
-    parameter integer AW      = 9,   // log2 buffer bytes; 2^AW >= MAXBODY + 6
-    parameter integer MAXBODY = 256  // largest body accepted, 64 .. 2^AW - 6
+    parameter integer AW      = 9,   // log2 bytes of one slot; 2^AW >= MAXBODY + 6
+    parameter integer MAXBODY = 256, // largest body accepted, 64 .. 2^AW - 6
+    parameter integer WSH     = 0,   // log2 slots (frames buffered), 0..3
+    parameter integer WI      = 1    // slot index width: max(WSH, 1)
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -17,13 +20,14 @@ module link_rx_frame #(
     input  wire [7:0]    data_i,
     // buffer write port (the engine reads the other port of the same RAM)
     output reg           we_o,
-    output reg  [AW-1:0] waddr_o,
+    output reg  [AW+WSH-1:0] waddr_o,
     output reg  [7:0]    wdata_o,
     // the frame
-    output reg           frame_valid_o,
-    output reg  [7:0]    type_o,
-    output reg  [7:0]    seq_o,
-    output reg  [15:0]   body_len_o,
+    output wire          frame_valid_o,
+    output wire [7:0]    type_o,
+    output wire [7:0]    seq_o,
+    output wire [15:0]   body_len_o,
+    output wire [WI-1:0] slot_o,      // slot of the presented frame
     input  wire          frame_ack_i,
     output reg           bad_o,
     output reg           overrun_o
@@ -33,12 +37,33 @@ module link_rx_frame #(
             link_rx_frame_bad_MAXBODY u_error ();
         end
     endgenerate
+    localparam integer W = 1 << WSH;
+    localparam integer WM = W - 1;
+    localparam [WI-1:0] WMASK = WM[WI-1:0];
+    reg  [7:0]  type_m [0:(1<<WI)-1];
+    reg  [7:0]  seq_m  [0:(1<<WI)-1];
+    reg  [15:0] len_m  [0:(1<<WI)-1];
+    reg  [WI-1:0] wslot_q, rslot_q;
+    reg  [WSH:0]  count_q;
+    reg  [15:0]   cur_len_q;
+    wire          full = (count_q == W[WSH:0]);
+    assign frame_valid_o = (count_q != 0);
+    assign type_o = type_m[rslot_q];
+    assign seq_o = seq_m[rslot_q];
+    assign body_len_o = len_m[rslot_q];
+    assign slot_o = rslot_q;
     reg  [15:0] crc_q;
     wire [15:0] crc_next;
     reg  [7:0]  crc_in;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(crc_in), .crc_o(crc_next));
 
     reg [16:0] n_q;        // raw bytes stored
+    /* verilator lint_off UNUSEDSIGNAL */ // the slot bit is unused with one slot (WSH = 0)
+    wire [WI+AW-1:0] wfull = {wslot_q, n_q[AW-1:0]};
+    /* verilator lint_on UNUSEDSIGNAL */
+    // a delimiter that ends an intact frame with room for it
+    wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd0 &&
+                  n_q >= 17'd6 && crc_q == 16'h0000 && cur_len_q == n_q[15:0] - 16'd6;
     reg [7:0]  left_q;     // bytes left in the current COBS block (0: next byte is a code)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
     reg        started_q;  // a code byte has been seen
@@ -52,7 +77,7 @@ module link_rx_frame #(
         put = 1'b0;
         put_b = data_i;
         crc_in = data_i;
-        if (valid_i && data_i != 8'h00 && !drop_q && !frame_valid_o) begin
+        if (valid_i && data_i != 8'h00 && !drop_q && !full) begin
             if (left_q != 0) begin
                 put = 1'b1;
             end else if (started_q && zero_q) begin
@@ -67,9 +92,8 @@ module link_rx_frame #(
         we_o      <= 1'b0;
         bad_o     <= 1'b0;
         overrun_o <= 1'b0;
-        if (frame_ack_i) frame_valid_o <= 1'b0;
         if (rst_i) begin
-            frame_valid_o <= 1'b0;
+            count_q <= 0; wslot_q <= {WI{1'b0}}; rslot_q <= {WI{1'b0}};
             n_q <= 17'd0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
             drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF;
         end else if (valid_i) begin
@@ -78,21 +102,16 @@ module link_rx_frame #(
                 if (drop_q) begin
                     if (over_q) overrun_o <= 1'b1;
                     else bad_o <= 1'b1;
-                end else if (started_q && !frame_valid_o) begin
-                    if (left_q != 0 || n_q < 6 || crc_q != 16'h0000 ||
-                        body_len_o != n_q[15:0] - 16'd6) begin
-                        bad_o <= 1'b1;
-                    end else begin
-                        frame_valid_o <= 1'b1;
-                    end
-                end else if (started_q && frame_valid_o) begin
+                end else if (started_q && !full) begin
+                    if (!accept) bad_o <= 1'b1;
+                end else if (started_q) begin
                     overrun_o <= 1'b1;
                 end
                 n_q <= 17'd0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
                 drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF;
             end else if (!drop_q) begin
-                if (frame_valid_o) begin
-                    drop_q <= 1'b1; // no room: the held frame is being executed
+                if (full) begin
+                    drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
                     over_q <= 1'b1;
                 end else begin
                     if (left_q != 0) begin
@@ -107,21 +126,27 @@ module link_rx_frame #(
                             drop_q <= 1'b1; // too long
                         end else begin
                             we_o    <= 1'b1;
-                            waddr_o <= n_q[AW-1:0];
+                            waddr_o <= wfull[AW+WSH-1:0];
                             wdata_o <= put_b;
                             n_q     <= n_q + 1'b1;
                             crc_q   <= crc_next;
                             case (n_q)
-                                17'd0: type_o <= put_b;
-                                17'd1: seq_o <= put_b;
-                                17'd2: body_len_o[7:0] <= put_b;
-                                17'd3: body_len_o[15:8] <= put_b;
+                                17'd0: type_m[wslot_q] <= put_b;
+                                17'd1: seq_m[wslot_q] <= put_b;
+                                17'd2: begin cur_len_q[7:0] <= put_b; len_m[wslot_q][7:0] <= put_b; end
+                                17'd3: begin cur_len_q[15:8] <= put_b; len_m[wslot_q][15:8] <= put_b; end
                                 default: ;
                             endcase
                         end
                     end
                 end
             end
+        end
+        if (!rst_i) begin
+            if (accept) wslot_q <= (wslot_q + 1'b1) & WMASK;
+            if (frame_ack_i && count_q != 0) rslot_q <= (rslot_q + 1'b1) & WMASK;
+            if (accept && !(frame_ack_i && count_q != 0)) count_q <= count_q + 1'b1;
+            if (!accept && frame_ack_i && count_q != 0) count_q <= count_q - 1'b1;
         end
     end
 endmodule

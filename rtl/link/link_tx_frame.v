@@ -32,7 +32,8 @@ module link_tx_frame #(
     localparam [AW-1:0] TWO = 2;
     reg [3:0]    st_q;
     reg [AW-1:0] pos_q, end_q, i_q;
-    reg [8:0]    k_q;      // bytes in the current block
+    reg [AW-1:0] k_q;      // bytes in the current block (AW >= 9)
+    localparam [AW-1:0] K0 = 0, K253 = 253, K254 = 254;
     reg          zstop_q;  // the block ended at a zero
     reg [15:0]   crc_q;
     wire [15:0]  crc_next;
@@ -54,7 +55,7 @@ module link_tx_frame #(
                     crc_q <= 16'hFFFF;
                     raddr_o <= base_i;
                     st_q  <= crc_i ? T_CRC_RD : T_SCAN_RD;
-                    if (!crc_i) begin raddr_o <= base_i; k_q <= 9'd0; end
+                    if (!crc_i) begin raddr_o <= base_i; k_q <= K0; end
                 end
                 T_CRC_RD: st_q <= T_CRC; // read latency
                 T_CRC: begin
@@ -70,22 +71,22 @@ module link_tx_frame #(
                 end
                 T_CRC_WR: begin
                     we_o <= 1'b1; waddr_o <= end_q - 1'b1; wdata_o <= crc_q[7:0];
-                    k_q <= 9'd0;
+                    k_q <= K0;
                     raddr_o <= pos_q;
                     st_q <= T_SCAN_RD;
                 end
                 T_SCAN_RD: st_q <= T_SCAN;
                 T_SCAN: begin
                     // rdata_i = buf[pos + k]; stop at a zero, at 254 bytes or at the end
-                    if (pos_q + k_q[AW-1:0] == end_q) begin
+                    if (pos_q + k_q == end_q) begin
                         zstop_q <= 1'b0; st_q <= T_CODE;
                     end else if (rdata_i == 8'h00) begin
                         zstop_q <= 1'b1; st_q <= T_CODE;
-                    end else if (k_q == 9'd253) begin
-                        k_q <= 9'd254; zstop_q <= 1'b0; st_q <= T_CODE;
+                    end else if (k_q == K253) begin
+                        k_q <= K254; zstop_q <= 1'b0; st_q <= T_CODE;
                     end else begin
                         k_q <= k_q + 1'b1;
-                        raddr_o <= pos_q + k_q[AW-1:0] + 1'b1;
+                        raddr_o <= pos_q + k_q + 1'b1;
                         st_q <= T_SCAN_RD;
                     end
                 end
@@ -94,13 +95,13 @@ module link_tx_frame #(
                     tx_data_o  <= k_q[7:0] + 1'b1;
                     i_q <= pos_q;
                     raddr_o <= pos_q;
-                    st_q <= (k_q == 9'd0) ? T_NEXT : T_DATA_RD;
+                    st_q <= (k_q == K0) ? T_NEXT : T_DATA_RD;
                 end
                 T_DATA_RD: st_q <= T_DATA;
                 T_DATA: if (!tx_valid_o) begin
                     tx_valid_o <= 1'b1;
                     tx_data_o  <= rdata_i;
-                    if (i_q + 1'b1 == pos_q + k_q[AW-1:0]) begin
+                    if (i_q + 1'b1 == pos_q + k_q) begin
                         st_q <= T_NEXT;
                     end else begin
                         i_q <= i_q + 1'b1;
@@ -111,16 +112,16 @@ module link_tx_frame #(
                 T_NEXT: begin
                     // after a zero-terminated block skip the zero; a block of 254 has none
                     if (zstop_q) begin
-                        pos_q <= pos_q + k_q[AW-1:0] + 1'b1;
-                        raddr_o <= pos_q + k_q[AW-1:0] + 1'b1;
-                        k_q <= 9'd0;
+                        pos_q <= pos_q + k_q + 1'b1;
+                        raddr_o <= pos_q + k_q + 1'b1;
+                        k_q <= K0;
                         st_q <= T_SCAN_RD; // may find the end at once: a final code 0x01
-                    end else if (pos_q + k_q[AW-1:0] == end_q) begin
+                    end else if (pos_q + k_q == end_q) begin
                         st_q <= T_DELIM;
                     end else begin
-                        pos_q <= pos_q + k_q[AW-1:0];
-                        raddr_o <= pos_q + k_q[AW-1:0];
-                        k_q <= 9'd0;
+                        pos_q <= pos_q + k_q;
+                        raddr_o <= pos_q + k_q;
+                        k_q <= K0;
                         st_q <= T_SCAN_RD;
                     end
                 end

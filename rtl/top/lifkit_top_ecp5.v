@@ -14,6 +14,7 @@ module lifkit_top_ecp5 #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
+    parameter integer WSH        = 2,        // log2 link window (frames in flight): 4 on ECP5
     parameter integer IAW        = 13        // event staging RAM, log2 bytes: 8 KiB: events of MNIST-sized samples
 ) (
     input  wire clk_i,
@@ -29,7 +30,7 @@ module lifkit_top_ecp5 #(
     wire        ev_v, ev_r, ev_eos;
     wire [15:0] ev_idx;
 
-    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
+    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .WSH(WSH), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
         .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW), .LAYER_AW(LAYER_AW), .IN_AW(IN_AW),
         .WMEM_AW(WMEM_AW), .FLEN(4), .FAMILY("ecp5")) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),

@@ -14,6 +14,7 @@ module lifkit_top_ice40 #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
+    parameter integer WSH        = 0,        // log2 link window (frames in flight): 1 on iCE40 (block RAM)
     parameter integer IAW        = 9         // event staging RAM, log2 bytes: 512 B: short event samples; intensities go straight to the core
 ) (
     input  wire clk_i,
@@ -29,7 +30,7 @@ module lifkit_top_ice40 #(
     wire        ev_v, ev_r, ev_eos;
     wire [15:0] ev_idx;
 
-    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
+    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .WSH(WSH), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
         .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW), .LAYER_AW(LAYER_AW), .IN_AW(IN_AW),
         .WMEM_AW(WMEM_AW), .FLEN(5), .FAMILY("ice40")) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),

@@ -174,12 +174,17 @@ func soak() int {
 }
 
 // TestCosimLineNoise: bytes dropped and flipped on both directions of the co-simulated UART
-// at the stated rates; every answer must still equal sim's (zero wrong results accepted).
+// at the stated rates, with the link window at 4 frames; every answer must still equal sim's (zero wrong results accepted).
 func TestCosimLineNoise(t *testing.T) {
 	const drop, flip = 0.001, 0.001 // per byte, each direction
 	rng := rand.New(rand.NewPCG(32, 0))
 	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
-	c, _ := board(t, 7, linktest.Noise{Drop: drop, Flip: flip}, 150*time.Millisecond)
+	cfg := DefaultConfig()
+	cfg.WSH = 2 // window 4: go-back-N through the RTL's frame FIFO and answer cache
+	c, _ := boardCfg(t, cfg, 7, linktest.Noise{Drop: drop, Flip: flip}, 150*time.Millisecond)
+	if c.Info().Window != 4 {
+		t.Fatalf("INFO window %d, want 4", c.Info().Window)
+	}
 	if err := c.LoadNetwork(context.Background(), n); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ type Config struct {
 	ClkHz  int    // core clock
 	Baud   int    // UART baud; ClkHz/Baud clocks per bit, at least 4
 	IAW    int    // log2 bytes of the link's event staging RAM
+	WSH    int    // log2 of the link window (frames in flight), 0..3
 	Core   testbench.Config
 }
 
@@ -42,6 +43,9 @@ func (c Config) ClocksPerBit() int { return c.ClkHz / c.Baud }
 func (c Config) Validate() error {
 	if c.Family != "ice40" && c.Family != "ecp5" {
 		return fmt.Errorf("cosim: family must be ice40 or ecp5, got %q", c.Family)
+	}
+	if c.WSH < 0 || c.WSH > 3 {
+		return fmt.Errorf("cosim: WSH must be in 0..3, got %d", c.WSH)
 	}
 	if c.IAW < 4 || c.IAW > 16 {
 		return fmt.Errorf("cosim: IAW must be in 4..16, got %d", c.IAW)
@@ -92,7 +96,8 @@ func Build(c Config) (string, error) {
 		"--top-module", "lifkit_top_" + c.Family, "--prefix", "Vtop",
 		"-I" + filepath.Join(root, "rtl", "core"), "-I" + filepath.Join(root, "rtl", "core", "sim"),
 		"-I" + filepath.Join(root, "rtl", "link"),
-		"-GCLK_HZ=" + strconv.Itoa(c.ClkHz), "-GBAUD=" + strconv.Itoa(c.Baud), "-GIAW=" + strconv.Itoa(c.IAW)}
+		"-GCLK_HZ=" + strconv.Itoa(c.ClkHz), "-GBAUD=" + strconv.Itoa(c.Baud), "-GIAW=" + strconv.Itoa(c.IAW),
+		"-GWSH=" + strconv.Itoa(c.WSH)}
 	for _, p := range c.Core.Params() {
 		args = append(args, "-G"+p)
 	}

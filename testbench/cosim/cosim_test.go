@@ -16,7 +16,12 @@ import (
 // optionally through line noise.
 func board(t *testing.T, seed uint64, noise linktest.Noise, timeout time.Duration) (*hostdrv.Client, *Board) {
 	t.Helper()
-	exe, err := Build(DefaultConfig())
+	return boardCfg(t, DefaultConfig(), seed, noise, timeout)
+}
+
+func boardCfg(t *testing.T, cfg Config, seed uint64, noise linktest.Noise, timeout time.Duration) (*hostdrv.Client, *Board) {
+	t.Helper()
+	exe, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
