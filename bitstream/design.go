@@ -60,9 +60,11 @@ func BringupDesign(root string) (Design, error) {
 
 // TopDesign is rtl/top's lifkit_top_<family>: lif_core with the framed host link
 // (rtl/link), the design a board runs. Its block RAM outside lif_core enters the fit check:
-// the link's two frame buffers and its input staging RAM. The staging RAM is declared 2^IAW =
-// 8 KiB, but Yosys 0.23 maps it into one 512-byte block (measured: lifkit_top_ice40 for
-// 784-128-10 takes 31 SB_RAM40_4K, 28 of them lif_core's), so the model counts what is built.
+// the link's two 512-byte frame buffers and its input staging RAM, declared 2^IAW = 8 KiB. On
+// ECP5 that RAM takes its 4 EBR (measured: lifkit_top_ecp5 for 784-128-10 places 72 DP16KD,
+// 66 of them lif_core's); on iCE40 Yosys 0.23 builds it as one 512-byte block (measured:
+// lifkit_top_ice40 takes 31 SB_RAM40_4K, 28 of them lif_core's), so the model counts what is
+// built.
 func TopDesign(root string, f board.Family) (Design, error) {
 	top := "lifkit_top_" + string(f)
 	topFile := filepath.Join(root, "rtl", "top", top+".v")
@@ -78,6 +80,10 @@ func TopDesign(root string, f board.Family) (Design, error) {
 		files = append(files, fs...)
 	}
 	files = append(files, topFile)
+	staging := 1 << 13
+	if f == board.ICE40 {
+		staging = 1 << 9
+	}
 	return Design{
 		Name:       top + " (lif_core + host link)",
 		Files:      files,
@@ -88,7 +94,7 @@ func TopDesign(root string, f board.Family) (Design, error) {
 		Extra: []Memory{
 			{Name: "link rx frame buffer", Width: 8, Depth: 1 << 9},
 			{Name: "link tx frame buffer", Width: 8, Depth: 1 << 9},
-			{Name: "link input staging (as built)", Width: 8, Depth: 1 << 9},
+			{Name: "link input staging (as built)", Width: 8, Depth: staging},
 		},
 	}, nil
 }

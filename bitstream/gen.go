@@ -132,9 +132,12 @@ func Wrapper(b *board.Board, c Clocking, top, ledPort string, params map[string]
 		p("    // The design has no LED port: LED 0 blinks at about 1 Hz, LED 1 shows the PLL lock.")
 		p("    reg [25:0] beat_q = 26'd0;")
 		p("    always @(posedge clk) beat_q <= beat_q + 26'd1;")
-		if leds == 1 {
+		switch leds {
+		case 1:
 			p("    wire [0:0] led_core = beat_q[25];")
-		} else {
+		case 2:
+			p("    wire [1:0] led_core = {lock_q[1], beat_q[25]};")
+		default:
 			p("    wire [%d:0] led_core = {%d'd0, lock_q[1], beat_q[25]};", leds-1, leds-2)
 		}
 	} else if leds > 0 {
