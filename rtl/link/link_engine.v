@@ -1,8 +1,9 @@
 `default_nettype none
 // link_engine: the device side of docs/protocol.md on top of lif_core's host port and run
-// control (docs/rtl.md). It executes one checked frame at a time (window 1: the host has one
-// frame in flight), keeps the last answer in the answer buffer so a duplicate is answered again
-// without executing twice, and answers NAK with the expected sequence number to damaged or
+// control (docs/rtl.md). It executes checked frames one at a time in sequence order (the
+// receiver buffers up to 2^WSH, the window), keeps the last 2^WSH answers in per-slot answer
+// buffers so a duplicate is answered again without executing twice, and answers NAK with the
+// expected sequence number to damaged or
 // out-of-order frames. Spaces: 6 (input, staged in the engine's input RAM), 10 (the core's
 // 32-bit host port, word addressed; the host computes the layout) and 11 (intensities, one byte
 // per input, straight into the core's intensity RAM). RUN copies staged intensities into the
