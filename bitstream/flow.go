@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -310,7 +311,12 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 			if ctx.Err() != nil {
 				return fmt.Errorf("bitstream: %s: %w", t, ctx.Err())
 			}
-			return &ToolError{Tool: t, LogPath: logPath, Tail: tail(logPath, 15), Err: err}
+			te := &ToolError{Tool: t, LogPath: logPath, Tail: tail(logPath, 15), Err: err}
+			if over := overfull(logPath); over != nil {
+				over.Log = te
+				return over
+			}
+			return te
 		}
 		end(name)
 		return nil
@@ -439,6 +445,39 @@ func storeCache(dir string, c *cacheEntry, ext string) error {
 	// The report goes last: an entry without it is ignored.
 	if err := atomicfile.WriteBytes(filepath.Join(d, "report.json"), js, 0o644); err != nil {
 		return fmt.Errorf("bitstream: cache: %w", err)
+	}
+	return nil
+}
+
+// OverfullError is nextpnr refusing a design that needs more of a resource than the device has
+// (its utilisation table above 100 %): the fit check counts memories, not logic.
+type OverfullError struct {
+	Bel             string
+	Used, Available int
+	Log             *ToolError
+}
+
+func (e *OverfullError) Error() string {
+	return fmt.Sprintf("bitstream: the design needs %d %s, the device has %d (%d %%): pick a larger board, or a smaller network or core; nextpnr log %s",
+		e.Used, e.Bel, e.Available, 100*e.Used/max(1, e.Available), e.Log.LogPath)
+}
+
+func (e *OverfullError) Unwrap() error { return e.Log }
+
+var utilLine = regexp.MustCompile(`Info:\s+(\w+):\s+(\d+)/\s*(\d+)\s+\d+%`)
+
+// overfull finds the first resource nextpnr reports above 100 % in its log.
+func overfull(logPath string) *OverfullError {
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		return nil
+	}
+	for _, m := range utilLine.FindAllStringSubmatch(string(data), -1) {
+		used, _ := strconv.Atoi(m[2])
+		avail, _ := strconv.Atoi(m[3])
+		if used > avail {
+			return &OverfullError{Bel: m[1], Used: used, Available: avail}
+		}
 	}
 	return nil
 }

@@ -184,3 +184,14 @@ func TestBuildClockOutOfRange(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBuildOverfullDevice(t *testing.T) {
+	r := &bitstreamtest.Runner{FailTool: "nextpnr", FailLog: "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  7024/ 5280   133%\nInfo: \t        ICESTORM_RAM:    23/   30    76%\nERROR: Unable to place cell 'x', no BELs remaining to implement cell type 'ICESTORM_LC'"}
+	o := fakeOptions(t, "icebreaker", r)
+	_, err := Build(context.Background(), o)
+	var oe *OverfullError
+	var te *ToolError
+	if !errors.As(err, &oe) || oe.Bel != "ICESTORM_LC" || oe.Used != 7024 || oe.Available != 5280 || !errors.As(err, &te) {
+		t.Fatalf("err = %v, want an OverfullError for ICESTORM_LC 7024/5280 wrapping the ToolError", err)
+	}
+}
