@@ -12,8 +12,8 @@
 // # Invariants
 //
 // Build runs no synthesis, place and route or packing before the fit check, the PLL and every
-// tool (with its version) were resolved. Every file it
-// leaves in OutDir is written atomically; a failed tool leaves no bitstream. A returned Report
+// tool (with its version) were resolved. Every file it leaves in OutDir is written
+// atomically; a failed tool leaves no bitstream. A returned Report
 // describes exactly the bitstream beside it (its SHA-256 is in the report); a cache entry whose
 // bitstream does not match its report is rebuilt, never used. The same inputs (board, design
 // sources, generated top and constraints, clock, seed, network shape, tool versions) give the
