@@ -241,6 +241,9 @@ func (d *Device) region(space, layer byte) ([]byte, *devErr) {
 		if !ok {
 			return nil, fail(hostdrv.ErrBadSpace, "write the net and layer records before the weights of layer %d", li)
 		}
+		if src > max(d.Info.MaxInputs, d.Info.MaxNeurons) || size > d.Info.MaxNeurons {
+			return nil, fail(hostdrv.ErrTooBig, "layer %d is %d x %d, the device holds %d inputs and %d neurons per layer", li, src, size, d.Info.MaxInputs, d.Info.MaxNeurons)
+		}
 		n := src * size
 		mem := d.w
 		if space == hostdrv.SpaceR {
