@@ -56,6 +56,9 @@ with sim, and prints core clocks, link bytes and the latency table per board fam
 			}
 			cfg := cosim.DefaultConfig()
 			cfg.Family = family
+			if family == "ecp5" {
+				cfg.WSH = 2 // the ECP5 top's window of 4 frames
+			}
 			if baud > 0 {
 				cfg.Baud = baud
 			}
