@@ -6,13 +6,13 @@ import "github.com/lifkit/lifkit/sim"
 // built; TestClockFormula checks them against the Verilator model on random cases.
 const (
 	clkLoad     = 9 // per layer: eight parameter reads plus the capture of the last
-	clkSynFixed = 7 // per layer with events: fetch, FIFO, row start, read/register/add/write drain
+	clkSynFixed = 9 // per layer with events: fetch, FIFO, row start, read/register/add/write drain
 	clkSynEmpty = 2 // per layer without events (3 with an empty recurrent phase)
 	clkNeuron   = 10 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
 	clkEncExtra = 3 // intensity mode: N_0 draws plus read latency, compare register and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat
-	minRowClks  = 4 // a row occupies at least 4 clocks (an accumulator word is re-read 4 clocks later)
+	minRowClks  = 3 // a row occupies at least 3 clocks (an accumulator word is re-read 3 clocks later)
 )
 
 // LayerEvents is the work of one layer in one step: feed-forward events (spikes of the previous

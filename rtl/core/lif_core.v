@@ -236,16 +236,19 @@ module lif_core #(
     reg [FKW-1:0]    f_k;         // next list position
     reg [FKW-1:0]    f_cnt;
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
+    // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
+    reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
+    reg [WMEM_AW-1:0] f_sh2, f_sh3, f_sh4;
     localparam integer JW = (IN_AW > LAYER_AW) ? IN_AW : LAYER_AW; // event index width
-    reg [JW:0]       fifo_q [0:3]; // {recurrent, index}
+    reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
     reg [1:0]        fifo_rd, fifo_wr;
     reg [2:0]        fifo_n;
     reg              st_v;        // streamer has a row word in the address registers
     reg [AA-1:0]     st_w;        // word within the row
-    reg              p1_v, p2_v, p3_v;
-    reg [AA-1:0]     p1_a, p2_a, p3_a;
+    reg              p1_v, p2_v;
+    reg [AA-1:0]     p1_a, p2_a;
     reg [WW-1:0]     p2_w;
-    reg [LANES*ACC_W-1:0] p2_acc, p3_sum;
+    reg [LANES*ACC_W-1:0] p2_acc;
     reg [1:0]        gap_q;       // bubbles left before the next row may start
     reg [LANES-1:0]  p1_m, p2_m;
 
@@ -256,7 +259,7 @@ module lif_core #(
     reg              n_v1;
     reg [LAYER_AW-1:0] n_i1;
     reg [LB-1:0]     n_lane1;
-    reg [LANES*ACC_W-1:0] n_hold; // accumulator word read at lane 0, used by lanes 1..LANES-1
+    reg              n_last1;     // the neuron is the last one using its accumulator word
     reg [AA-1:0]     n_word1;
     reg              nu_v;        // registered lif_neuron inputs
     reg [LAYER_AW-1:0] nu_idx;
@@ -280,9 +283,9 @@ module lif_core #(
         end
     endfunction
 
-    // accumulator add: one exact add per lane. No forwarding is needed: the streamer never reads
-    // a word within 4 clocks of the previous read of the same word (see gap_q), so every read
-    // sees the previous write of that word.
+    // accumulator add: one exact add per lane, written back in the same stage. No forwarding is
+    // needed: the streamer never reads a word within 3 clocks of the previous read of the same
+    // word (see gap_q), so every read sees the previous write of that word.
     reg [LANES*ACC_W-1:0] p2_sum;
     integer k;   // loop index of the add block
     integer ks;  // loop index of the sequential blocks
@@ -297,7 +300,8 @@ module lif_core #(
 `endif
     end
 
-    wire syn_idle = (f_phase == 2'd2) && !f_v1 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v && !p3_v;
+    wire syn_idle = (f_phase == 2'd2) && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v;
+    wire [2:0] f_inflight = {2'd0, f_v1} + {2'd0, f_v2} + {2'd0, f_v3} + {2'd0, f_v4};
     `ifdef LIF_MUT_RECUR
     // Mutation: the recurrent input reads the wrong step's spike list.
     wire rec_buf = par;
@@ -307,13 +311,14 @@ module lif_core #(
     wire [SZW-1:0] sp_cnt_rec  = sp_cnt_q[{layer_q, rec_buf}];
     wire [SZW-1:0] sp_cnt_prev = sp_cnt_q[{layer_q - 1'b1, par}];
     wire last_layer = ({1'b0, layer_q} == num_layers_q - 1'b1);
-    wire [JW:0] fifo_head = fifo_q[fifo_rd];
-    wire f_issue = (f_phase != 2'd2) && (f_k < f_cnt) && ({1'b0, fifo_n} + {3'd0, f_v1} < 4'd4);
-    wire [WMEM_AW+JW-1:0] row_off = {{WMEM_AW{1'b0}}, fifo_head[JW-1:0]} << c_rowsh;
+    wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
+    wire f_issue = (f_phase != 2'd2) && (f_k < f_cnt) && ({1'b0, fifo_n} + {1'b0, f_inflight} < 4'd4);
+    wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
+    wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
     wire st_more = st_v && (st_w != c_wpr_m1);
-    // A row of fewer than 4 words is followed by 4 - words bubbles, so the same accumulator word
-    // is read at least 4 clocks after its previous read (read, register, add, write).
-    wire row_gap = (c_wpr_m1 < 3);
+    // A row of fewer than 3 words is followed by 3 - words bubbles, so the same accumulator word
+    // is read at least 3 clocks after its previous read (read, register, add and write).
+    wire row_gap = (c_wpr_m1 < 2);
     wire st_last = st_v && !st_more;
     wire st_pop  = !st_more && (fifo_n != 3'd0) && (gap_q == 2'd0) && !(st_last && row_gap);
 
@@ -356,17 +361,17 @@ module lif_core #(
         x_raddr = busy_o ? enc_j[IN_AW-1:0] : host_addr_i[IN_AW-1:0];
         // accumulators
         acc_raddr = (state_q == S_SYN) ? st_w : n_word;
-        acc_waddr = p3_a;
+        acc_waddr = p2_a;
         acc_we = 1'b0;
-        acc_wdata = p3_sum;
+        acc_wdata = p2_sum;
         if (state_q == S_CLEAR) begin
             acc_waddr = clr_q[AA-1:0];
             acc_wdata = {(LANES*ACC_W){1'b0}};
             acc_we = 1'b1;
         end else if (state_q == S_SYN) begin
-            acc_we = p3_v;
-        end else if (n_v1 && n_lane1 == {LB{1'b0}}) begin
-            // the neuron pass reads a word at its lane 0 and clears it whole
+            acc_we = p2_v;
+        end else if (n_v1 && n_last1) begin
+            // the neuron pass clears a word after its last neuron has read it
             acc_waddr = n_word1;
             acc_wdata = {(LANES*ACC_W){1'b0}};
             acc_we = 1'b1;
@@ -602,12 +607,18 @@ module lif_core #(
         f_rec1 <= (f_phase == 2'd1);
         f_src1 <= (f_phase == 2'd0) && (layer_q == {LYW{1'b0}});
         // FIFO
-        if (f_v1) begin
-            fifo_q[fifo_wr] <= {f_rec1, f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata)};
+        f_v2 <= f_v1; f_rec2 <= f_rec1;
+        f_sh2 <= f_j1_x[WMEM_AW-1:0] << c_rowsh[1:0];
+        f_v3 <= f_v2; f_rec3 <= f_rec2;
+        f_sh3 <= f_sh2 << {c_rowsh[4:2], 2'b00};
+        f_v4 <= f_v3;
+        f_sh4 <= (f_rec3 ? c_rbase : c_wbase) + f_sh3;
+        if (f_v4) begin
+            fifo_q[fifo_wr] <= f_sh4;
             fifo_wr <= fifo_wr + 1'b1;
         end
         if (st_pop && state_q == S_SYN) fifo_rd <= fifo_rd + 1'b1;
-        fifo_n <= fifo_n + {2'd0, f_v1} - {2'd0, st_pop && state_q == S_SYN};
+        fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop && state_q == S_SYN};
         // streamer
         if (state_q == S_SYN) begin
             if (st_more) begin
@@ -616,11 +627,11 @@ module lif_core #(
             end else if (st_pop) begin
                 st_v <= 1'b1;
                 st_w <= {AA{1'b0}};
-                wa_q <= (fifo_head[JW] ? c_rbase : c_wbase) + row_off[WMEM_AW-1:0];
+                wa_q <= fifo_head;
             end else begin
                 st_v <= 1'b0;
             end
-            if (st_last && row_gap) gap_q <= 2'd2 - c_wpr_m1[1:0];
+            if (st_last && row_gap) gap_q <= 2'd1 - {1'b0, c_wpr_m1[0]};
             else if (!st_more && gap_q != 2'd0) gap_q <= gap_q - 1'b1;
         end else begin
             st_v <= 1'b0;
@@ -629,12 +640,12 @@ module lif_core #(
         // add pipeline
         p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
         p2_v <= p1_v; p2_a <= p1_a; p2_m <= p1_m; p2_w <= w_rdata; p2_acc <= acc_rdata;
-        p3_v <= p2_v; p3_a <= p2_a; p3_sum <= p2_sum;
         if (rst_i || state_q != S_SYN) begin
-            f_v1 <= 1'b0; fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
+            f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
+            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
         end
         if (rst_i) begin
-            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; p3_v <= 1'b0; gap_q <= 2'd0;
+            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0;
         end
     end
 
@@ -647,12 +658,8 @@ module lif_core #(
         nu_v <= n_v1;
         nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
-        if (n_lane1 == {LB{1'b0}}) begin
-            nu_acc <= acc_rdata[ACC_W-1:0];
-            n_hold <= acc_rdata;
-        end else begin
-            nu_acc <= n_hold[n_lane1 * ACC_W +: ACC_W];
-        end
+        n_last1 <= (LANES == 1) || (n_lane == LANES[LB-1:0] - 1'b1) || (n_i == c_size - 1'b1);
+        nu_acc <= acc_rdata[n_lane1 * ACC_W +: ACC_W];
         if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
     end
 
