@@ -310,7 +310,7 @@ func (c *Client) exchange(ctx context.Context, op string, next func() (call, boo
 			}
 			c.seq++
 			p := &inflight{call: cl, seq: c.seq}
-			p.wire = AppendFrame(nil, Frame{Type: cl.typ, Seq: c.seq, Body: cl.body})
+			p.wire = AppendFrame([]byte{0}, Frame{Type: cl.typ, Seq: c.seq, Body: cl.body}) // leading 0: see docs/protocol.md
 			out = append(out, p)
 			if err := send(p); err != nil {
 				return err

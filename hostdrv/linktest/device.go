@@ -92,7 +92,7 @@ func (d *Device) Serve(t hostdrv.Transport) error {
 				return
 			}
 			if out := d.Handle(f, ferr); out != nil {
-				_, werr = t.Write(out)
+				_, werr = t.Write(append([]byte{0}, out...)) // leading delimiter, as the RTL sends
 			}
 		})
 		if werr != nil {

@@ -1,6 +1,7 @@
 `default_nettype none
 // link_tx_frame: sends one raw frame held in the answer buffer (type, seq, length, body) as
-// COBS + 0x00 (docs/protocol.md "Framing"). On start_i it first runs the CRC over the len_i
+// 0x00 + COBS + 0x00 (docs/protocol.md "Framing"). On start_i it sends the leading delimiter and
+// runs the CRC over the len_i
 // bytes at base_i and appends it big endian (two buffer writes), then COBS-encodes the
 // len_i + 2 bytes: it scans ahead for the next zero (at most 254 bytes), sends the code byte and
 // the block, and ends with the delimiter. The buffer keeps the frame, so the same frame can be
@@ -49,6 +50,9 @@ module link_tx_frame #(
         end else begin
             case (st_q)
                 T_IDLE: if (start_i) begin
+                    // a leading delimiter ends any garbage noise put on the idle line
+                    tx_valid_o <= 1'b1;
+                    tx_data_o  <= 8'h00;
                     pos_q <= base_i;
                     end_q <= base_i + len_i + TWO;
                     i_q   <= base_i;

@@ -27,8 +27,9 @@ type Board struct {
 
 var _ hostdrv.Transport = (*Board)(nil)
 
-// Start runs the co-simulation executable exe (from Build).
-func Start(exe string) (*Board, error) {
+// Start runs the co-simulation executable exe (from Build). env adds NAME=value settings of the
+// harness, e.g. "COSIM_BIT_NOISE=0.0001" and "COSIM_SEED=7" for bit-level line noise.
+func Start(exe string, env ...string) (*Board, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("cosim: %w", err)
@@ -41,6 +42,9 @@ func Start(exe string) (*Board, error) {
 	}
 	b := &Board{w: inW, r: outR}
 	b.cmd = exec.Command(exe)
+	if len(env) > 0 {
+		b.cmd.Env = append(os.Environ(), env...)
+	}
 	b.cmd.Stdin, b.cmd.Stdout, b.cmd.Stderr = inR, outW, &b.stderr
 	if err := b.cmd.Start(); err != nil {
 		inR.Close()

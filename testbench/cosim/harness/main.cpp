@@ -3,6 +3,8 @@
 // CLKS_PER_BIT clocks per bit; bytes the design sends on uart_tx_o are decoded the same way
 // (mid-bit sampling, stop bit checked) and written to stdout. EOF on stdin ends the run.
 // stderr gets one line at exit: clocks simulated, bytes in and out, framing errors seen.
+// Line noise at bit level: COSIM_BIT_NOISE=p inverts each bit time of either line (start, data
+// and stop bits alike) with probability p, from a generator seeded with COSIM_SEED.
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -20,7 +22,20 @@
 #error "CLKS_PER_BIT must be defined (clock / baud)"
 #endif
 
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static double next_unit() {  // xorshift64*
+    rng_state ^= rng_state >> 12; rng_state ^= rng_state << 25; rng_state ^= rng_state >> 27;
+    return (double)((rng_state * 0x2545F4914F6CDD1Dull) >> 11) / 9007199254740992.0;
+}
+
 int main(int argc, char** argv) {
+    double bit_noise = 0;
+    if (const char* p = getenv("COSIM_BIT_NOISE")) bit_noise = atof(p);
+    if (const char* p = getenv("COSIM_SEED")) rng_state ^= strtoull(p, nullptr, 10) * 0xD1B54A32D192ED03ull;
+    uint64_t flips = 0;
+    const char* dir = getenv("COSIM_BIT_NOISE_DIR");  // "rx", "tx" or unset for both
+    bool noise_rx = !dir || dir[0] != 't', noise_tx = !dir || dir[0] != 'r';
+    bool rx_flip = false, tx_flip = false;
     auto ctx = std::make_unique<VerilatedContext>();
     ctx->commandArgs(argc, argv);
     auto top = std::make_unique<Vtop>(ctx.get());
@@ -74,15 +89,22 @@ int main(int argc, char** argv) {
             rx_bit = 0; rx_cnt = 0;
         }
         if (rx_bit >= 0) {
-            top->uart_rx_i = rx_bit == 0 ? 0 : rx_bit <= 8 ? (rx_byte >> (rx_bit - 1)) & 1 : 1;
+            if (rx_cnt == 0) { rx_flip = noise_rx && bit_noise > 0 && next_unit() < bit_noise; flips += rx_flip; }
+            int level = rx_bit == 0 ? 0 : rx_bit <= 8 ? (rx_byte >> (rx_bit - 1)) & 1 : 1;
+            top->uart_rx_i = level ^ (rx_flip ? 1 : 0);
             if (++rx_cnt == CLKS_PER_BIT) { rx_cnt = 0; if (++rx_bit == 10) rx_bit = -1; }
         } else {
-            top->uart_rx_i = 1;
+            // idle line: noise here makes false start bits in the board's receiver
+            if (noise_rx && bit_noise > 0 && clocks % CLKS_PER_BIT == 0) { rx_flip = next_unit() < bit_noise; flips += rx_flip; }
+            else if (!noise_rx || bit_noise <= 0) rx_flip = false;
+            top->uart_rx_i = rx_flip ? 0 : 1;
         }
         tick();
         since_poll++;
-        // decode tx
+        // decode tx (bit noise inverts whole bit times as the decoder sees them)
         int line = top->uart_tx_o;
+        if (noise_tx && bit_noise > 0 && clocks % CLKS_PER_BIT == 0) { tx_flip = next_unit() < bit_noise; flips += tx_flip; }
+        line ^= tx_flip ? 1 : 0;
         if (tx_bit < 0) {
             if (!line) { tx_bit = 0; tx_cnt = CLKS_PER_BIT / 2; tx_byte = 0; }
             quiet++;
@@ -101,9 +123,9 @@ int main(int argc, char** argv) {
         if (rx_bit >= 0) quiet = 0;
     }
     if (outn && write(1, outbuf, outn) < 0) return 1;
-    fprintf(stderr, "cosim: %llu clocks, %llu bytes in, %llu bytes out, %llu framing errors\n",
+    fprintf(stderr, "cosim: %llu clocks, %llu bytes in, %llu bytes out, %llu framing errors, %llu bits inverted\n",
             (unsigned long long)clocks, (unsigned long long)bytes_in, (unsigned long long)bytes_out,
-            (unsigned long long)ferr);
+            (unsigned long long)ferr, (unsigned long long)flips);
     top->final();
     return 0;
 }
