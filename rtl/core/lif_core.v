@@ -122,6 +122,8 @@ module lif_core #(
     reg [4:0]        c_sbits, c_shift;
     reg [SMAX-1:0]   c_hi, c_lo;  // sat_S bounds: 2^(S-1)-1, -2^(S-1)
     reg [2:0]        c_wsh;       // 8 - weight bits
+    reg [7:0]        c_wlow;      // bits of a lane slot below B (kept)
+    reg [7:0]        c_wsgn;      // one-hot: the sign bit B-1 of a lane slot
     reg [SZW-1:0]    c_size;
     reg [11:0]       c_leak_i, c_leak_v;
     reg [SMAX-1:0]   c_thr;
@@ -250,7 +252,8 @@ module lif_core #(
     reg [WW-1:0]     p2_w;
     reg [LANES*ACC_W-1:0] p2_acc;
     reg [1:0]        gap_q;       // bubbles left before the next row may start
-    reg [LANES-1:0]  p1_m, p2_m;
+    reg [LANES-1:0]  p1_m;
+    integer ks2; // loop index of the weight extension block
 
     // neuron pass
     reg [SZW-1:0]    n_i;         // issue index
@@ -272,16 +275,35 @@ module lif_core #(
     wire [3:0]       no_r;
     reg [SZW-1:0]    sp_n_q;      // spikes written this pass
 
-    // sign extension of a B-bit weight held in an 8-bit lane slot
-    function signed [ACC_W-1:0] wext;
+    // sign extension of a B-bit weight held in an 8-bit lane slot: keep the bits below B,
+    // replace the others by bit B-1 (masks precomputed per layer: c_wlow, c_wsgn)
+    function [7:0] wext8;
         input [7:0] slot;
-        input [2:0] sh; // 8 - B
-        reg signed [7:0] t;
+        input [7:0] low;
+        input [7:0] sgn;
         begin
-            t = $signed(slot << sh) >>> sh;
-            wext = {{(ACC_W-8){t[7]}}, t};
+            wext8 = (slot & low) | (~low & {8{|(slot & sgn)}});
         end
     endfunction
+    function [ACC_W-1:0] sx8; // sign-extend a byte to the accumulator width
+        input [7:0] x;
+        reg [ACC_W+7:0] t;
+        begin
+            t = {{ACC_W{x[7]}}, x};
+            sx8 = t[ACC_W-1:0];
+        end
+    endfunction
+    // weights of one word, sign-extended and masked (lanes past the end of a row add 0)
+    reg [WW-1:0] p1_wx;
+    always @* begin
+        for (ks2 = 0; ks2 < LANES; ks2 = ks2 + 1)
+`ifdef LIF_MUT_LANE
+            // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
+            p1_wx[ks2*8 +: 8] = p1_m[ks2] ? wext8(w_rdata[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+`else
+            p1_wx[ks2*8 +: 8] = p1_m[ks2] ? wext8(w_rdata[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+`endif
+    end
 
     // accumulator add: one exact add per lane, written back in the same stage. No forwarding is
     // needed: the streamer never reads a word within 3 clocks of the previous read of the same
@@ -289,15 +311,9 @@ module lif_core #(
     reg [LANES*ACC_W-1:0] p2_sum;
     integer k;   // loop index of the add block
     integer ks;  // loop index of the sequential blocks
-    // Lanes past the end of a row (p2_m = 0) write their old value back.
     always @* begin
         for (k = 0; k < LANES; k = k + 1)
-`ifdef LIF_MUT_LANE
-            // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
-            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + (p2_m[k] ? wext(p2_w[(k == 1 ? 0 : k)*8 +: 8], c_wsh) : {ACC_W{1'b0}});
-`else
-            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + (p2_m[k] ? wext(p2_w[k*8 +: 8], c_wsh) : {ACC_W{1'b0}});
-`endif
+            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + sx8(p2_w[k*8 +: 8]);
     end
 
     wire syn_idle = (f_phase == 2'd2) && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v;
@@ -512,6 +528,10 @@ module lif_core #(
                 default: ;
             endcase
             if (ld_cnt == 4'd2) begin
+                for (ks = 0; ks < 8; ks = ks + 1) begin
+                    c_wlow[ks] <= (ks < 8 - {29'd0, c_wsh});
+                    c_wsgn[ks] <= (ks == 7 - {29'd0, c_wsh});
+                end
                 c_hi <= sat_hi(c_sbits);
                 c_lo <= ~sat_hi(c_sbits);
             end
@@ -639,7 +659,7 @@ module lif_core #(
         end
         // add pipeline
         p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
-        p2_v <= p1_v; p2_a <= p1_a; p2_m <= p1_m; p2_w <= w_rdata; p2_acc <= acc_rdata;
+        p2_v <= p1_v; p2_a <= p1_a; p2_w <= p1_wx; p2_acc <= acc_rdata;
         if (rst_i || state_q != S_SYN) begin
             f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
             fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
