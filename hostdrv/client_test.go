@@ -306,12 +306,13 @@ func TestStateReadWrite(t *testing.T) {
 			}
 		}
 	}
-	// Write a state and read it back; an out-of-range value is refused with a DeviceError.
+	// Write a state into the lif layer and read it back; an out-of-range value is refused with
+	// a DeviceError.
 	rec := []byte{5, 0, 0, 0, 0xF9, 0xFF, 0xFF, 0xFF, 3} // I 5, V -7, r 3
-	if err := c.Write(ctx, hostdrv.SpaceState, 1, 2*hostdrv.StateLen, rec); err != nil {
+	if err := c.Write(ctx, hostdrv.SpaceState, 0, 2*hostdrv.StateLen, rec); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.ReadState(ctx, 1)
+	got, err := c.ReadState(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,14 +321,18 @@ func TestStateReadWrite(t *testing.T) {
 	}
 	bad := []byte{0, 0, 0, 0x7F, 0, 0, 0, 0, 0}
 	var de *hostdrv.DeviceError
-	if err := c.Write(ctx, hostdrv.SpaceState, 1, 0, bad); !errors.As(err, &de) || de.Code != hostdrv.ErrBadArgument {
+	if err := c.Write(ctx, hostdrv.SpaceState, 0, 0, bad); !errors.As(err, &de) || de.Code != hostdrv.ErrBadArgument {
+		t.Fatalf("writing an I outside state_bits = %v, want DeviceError bad argument", err)
+	}
+	// A readout neuron has no refractory counter (rule S-11).
+	if err := c.Write(ctx, hostdrv.SpaceState, 1, 0, rec); !errors.As(err, &de) || de.Code != hostdrv.ErrBadArgument {
 		t.Fatalf("writing an I outside state_bits = %v, want DeviceError bad argument", err)
 	}
 	// The session survives a refused request.
 	if err := c.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = c.ReadState(ctx, 1)
+	got, _ = c.ReadState(ctx, 0)
 	if got[2] != (hostdrv.NeuronState{}) {
 		t.Fatalf("after RESET state is %+v, want zero", got[2])
 	}

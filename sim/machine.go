@@ -255,3 +255,23 @@ func argmax(v []int32) int {
 	}
 	return best
 }
+
+// SetNeuron overwrites neuron i of layer li with the given state (rule S-6), as a host does
+// when it writes state into the hardware to resume a run. Values must fit the layer: I and V
+// within state_bits, r within 0..15 (0 for a readout). The neuron's spike of the last step is
+// left as it was.
+func (m *Machine) SetNeuron(li, i int, cur, v int32, r uint8) error {
+	if li < 0 || li >= len(m.layers) || i < 0 || i >= len(m.layers[li].I) {
+		return fmt.Errorf("sim: no neuron %d in layer %d", i, li)
+	}
+	l := &m.net.Layers[li]
+	if Saturate(int64(cur), l.StateBits) != cur || Saturate(int64(v), l.StateBits) != v {
+		return fmt.Errorf("sim: layer %d neuron %d: I %d and V %d must fit %d bits", li, i, cur, v, l.StateBits)
+	}
+	if r > MaxRefractory || (l.Kind == Readout && r != 0) {
+		return fmt.Errorf("sim: layer %d neuron %d: refractory counter %d out of range", li, i, r)
+	}
+	ls := &m.layers[li]
+	ls.I[i], ls.V[i], ls.R[i] = cur, v, r
+	return nil
+}

@@ -137,3 +137,46 @@ func TestBatchEqualsSequential(t *testing.T) {
 		}
 	}
 }
+
+// SetNeuron writes state that the next step starts from, and refuses values that do not fit.
+func TestSetNeuron(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	n := simtest.Network(r, simtest.Shape{Readout: true, Hidden: []int{5}, Inputs: 6, StateBits: 12, Recurrent: -1})
+	s := simtest.SpikeSample(r, n.Inputs, 10, 0.5)
+	full, _ := sim.Run(n, s, sim.Options{Trace: true})
+	// Stop after 4 steps, copy the state into a fresh machine, run the rest: same trace.
+	a := sim.NewMachine(n)
+	for t := range 4 {
+		a.StepSpikes(s.Spikes[t])
+	}
+	b := sim.NewMachine(n)
+	for li := range n.Layers {
+		st := a.State(li)
+		for i := range st.I {
+			if err := b.SetNeuron(li, i, st.I[i], st.V[i], st.R[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// (Recurrent spikes of the last step are not neuron state, so the network is feed-forward.)
+	for t4 := 4; t4 < 10; t4++ {
+		b.StepSpikes(s.Spikes[t4])
+		for li := range n.Layers {
+			st := b.State(li)
+			for i := range st.I {
+				if c, v, _, rr := full.Trace.Layers[li].At(t4, i); c != st.I[i] || v != st.V[i] || rr != st.R[i] {
+					t.Fatalf("step %d layer %d neuron %d differs after SetNeuron", t4, li, i)
+				}
+			}
+		}
+	}
+	if err := b.SetNeuron(0, 0, 1<<11, 0, 0); err == nil {
+		t.Fatal("accepted I = 2048 in 12 bits")
+	}
+	if err := b.SetNeuron(0, 0, 0, 0, 16); err == nil {
+		t.Fatal("accepted r = 16")
+	}
+	if err := b.SetNeuron(5, 0, 0, 0, 0); err == nil {
+		t.Fatal("accepted layer 5")
+	}
+}

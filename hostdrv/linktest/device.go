@@ -444,15 +444,13 @@ func (d *Device) writeState(layer byte, addr int, data []byte) *devErr {
 	if addr%hostdrv.StateLen != 0 || len(data)%hostdrv.StateLen != 0 || addr/hostdrv.StateLen+len(data)/hostdrv.StateLen > len(st.I) {
 		return fail(hostdrv.ErrBadSpace, "state writes are whole %d-byte records inside the layer", hostdrv.StateLen)
 	}
-	bits := d.net.Layers[li].StateBits
 	for k := 0; k < len(data); k += hostdrv.StateLen {
 		i := addr/hostdrv.StateLen + k/hostdrv.StateLen
 		cur := int32(binary.LittleEndian.Uint32(data[k:]))
 		v := int32(binary.LittleEndian.Uint32(data[k+4:]))
-		if sim.Saturate(int64(cur), bits) != cur || sim.Saturate(int64(v), bits) != v || data[k+8] > sim.MaxRefractory {
-			return fail(hostdrv.ErrBadArgument, "neuron %d: I, V must fit %d bits and r 0..%d", i, bits, sim.MaxRefractory)
+		if err := d.machine.SetNeuron(li, i, cur, v, data[k+8]); err != nil {
+			return fail(hostdrv.ErrBadArgument, "%v", err)
 		}
-		st.I[i], st.V[i], st.R[i] = cur, v, data[k+8]
 	}
 	return nil
 }
