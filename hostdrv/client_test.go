@@ -326,7 +326,7 @@ func TestStateReadWrite(t *testing.T) {
 	}
 	// A readout neuron has no refractory counter (rule S-11).
 	if err := c.Write(ctx, hostdrv.SpaceState, 1, 0, rec); !errors.As(err, &de) || de.Code != hostdrv.ErrBadArgument {
-		t.Fatalf("writing an I outside state_bits = %v, want DeviceError bad argument", err)
+		t.Fatalf("writing r = 3 into a readout neuron = %v, want DeviceError bad argument", err)
 	}
 	// The session survives a refused request.
 	if err := c.Reset(ctx); err != nil {
