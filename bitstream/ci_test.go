@@ -79,20 +79,3 @@ func TestCIBitstreams(t *testing.T) {
 		})
 	}
 }
-
-// TestTopMisfitOnUP5K pins the reason the iCEBreaker CI bitstream uses the bring-up bridge:
-// rtl/top with lif_core for 784-128-10 at 8-bit weights needs 31 block RAMs on a 30-block
-// UP5K, and the misfit says that 6-bit weights fit. When lif_core's memories shrink this test
-// fails, and the CI test should switch the iCEBreaker to rtl/top.
-func TestTopMisfitOnUP5K(t *testing.T) {
-	root, _ := filepath.Abs("..")
-	d, err := TopDesign(root, "ice40")
-	if err != nil {
-		t.Skip(err)
-	}
-	_, err = Fit(mustBoard(t, "icebreaker"), mustShape(t, "784-128-10"), d.Extra...)
-	var me *MisfitError
-	if !errors.As(err, &me) || me.Need != 31 || me.Have != 30 || me.Largest != "784-128-10 (6-bit weights)" {
-		t.Fatalf("err = %v", err)
-	}
-}

@@ -170,12 +170,13 @@ func wordsIn(d board.Device, width, blocks int) int {
 // rtl/core/lif_core.v declares them (each lif_ram_sdp is its own memory): layer parameters
 // 32 x 2^(log2 LAYERS_MAX + 3); neuron I, V and statistics SMAX x 2^NEUR_AW and r 4 x
 // 2^NEUR_AW; intensities 8 x 2^IN_AW; the input event list IN_AW x 2^IN_AW; the spike lists
-// LAYER_AW x 2^(NEUR_AW+1); one accumulator bank per lane, ACC_W x 2^(LAYER_AW - log2 LANES).
-// On ECP5, Yosys puts memories of at most 1 Kbit in distributed RAM (TRELLIS_DPR16X4)
-// instead; iCE40 has none, so every memory takes at least one block there.
+// LAYER_AW x 2^(NEUR_AW+1); the accumulators, one memory LANES*ACC_W x 2^(LAYER_AW - log2
+// LANES) (rtl 21c529b; before it, one bank per lane).
+// On ECP5, Yosys puts memories of at most 16 words or at most 1 Kbit in distributed RAM
+// (TRELLIS_DPR16X4) instead; iCE40 has none, so every memory takes at least one block there.
 func otherBlocks(d board.Device, s Shape, c Core, extra []Memory) int {
 	mem := func(width, aw int) int {
-		if d.Family == board.ECP5 && width<<aw <= 1024 {
+		if d.Family == board.ECP5 && (aw <= 4 || width<<aw <= 1024) {
 			return 0
 		}
 		return memBlocks(d, width, 1<<aw)
@@ -188,7 +189,7 @@ func otherBlocks(d board.Device, s Shape, c Core, extra []Memory) int {
 	n += 3*mem(c.SMax, c.NeurAW) + mem(4, c.NeurAW)
 	n += mem(8, c.InAW) + mem(c.InAW, c.InAW)
 	n += mem(c.LayerAW, c.NeurAW+1)
-	n += c.Lanes * mem(c.AccW, c.LayerAW-clog2(c.Lanes))
+	n += mem(c.Lanes*c.AccW, c.LayerAW-clog2(c.Lanes))
 	for _, m := range extra {
 		n += mem(m.Width, clog2(m.Depth))
 	}
