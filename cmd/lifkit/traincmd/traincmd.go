@@ -61,9 +61,12 @@ type Options struct {
 	Refractory                 int
 	Out                        string
 	Resume                     bool
-	Plots                      bool
-	Workers                    int
-	Progress                   bool
+	// InitFrom starts from the float weights of another run's checkpoint (for example an
+	// 8-bit run before training at 2 bits); the architecture must match.
+	InitFrom string
+	Plots    bool
+	Workers  int
+	Progress bool
 }
 
 // DefaultOptions are the defaults of `lifkit train`.
@@ -189,6 +192,17 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 		fn, err := train.NewNetwork(arch, o.Seed)
 		if err != nil {
 			return nil, err
+		}
+		if o.InitFrom != "" {
+			c, err := train.LoadCheckpoint(o.InitFrom)
+			if err != nil {
+				return nil, fmt.Errorf("train: --init: %w", err)
+			}
+			if err := sameArch(c.Net, fn); err != nil {
+				return nil, fmt.Errorf("train: --init %s: %w", o.InitFrom, err)
+			}
+			fn = c.Net
+			fmt.Fprintf(log, "starting from the weights of %s (epoch %d)\n", o.InitFrom, c.EpochsDone)
 		}
 		if tr, err = train.NewTrainer(fn, cfg); err != nil {
 			return nil, err
@@ -338,6 +352,21 @@ func drawPlots(out string, n *sim.Network, h []train.EpochRecord, test []sim.Sam
 	return files, nil
 }
 
+// sameArch checks that a checkpoint's network has the shape and neuron constants of the one
+// the flags describe.
+func sameArch(got, want *sim.FloatNetwork) error {
+	if got.Inputs != want.Inputs || len(got.Layers) != len(want.Layers) {
+		return fmt.Errorf("the checkpoint has %d inputs and %d layers, the flags describe %d and %d", got.Inputs, len(got.Layers), want.Inputs, len(want.Layers))
+	}
+	for li := range got.Layers {
+		g, w := &got.Layers[li], &want.Layers[li]
+		if g.Kind != w.Kind || g.Size != w.Size || (g.R == nil) != (w.R == nil) || g.Alpha != w.Alpha || g.Beta != w.Beta || g.Reset != w.Reset || g.Refractory != w.Refractory {
+			return fmt.Errorf("layer %d differs (kind, size, recurrence, decays, reset or refractory); use the same architecture flags", li)
+		}
+	}
+	return nil
+}
+
 func parseHidden(s string) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -416,6 +445,7 @@ Data sets: randman, mnist, fashion, idx:DIR, events:TRAIN.yaml[,TEST.yaml].`,
 	f.IntVar(&o.Refractory, "refractory", 0, "refractory steps, 0..15")
 	f.StringVar(&o.Out, "out", o.Out, "network file to write (the checkpoint and plots go beside it)")
 	f.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint beside --out")
+	f.StringVar(&o.InitFrom, "init", "", "start from the float weights of this checkpoint (e.g. an 8-bit run, to train at 2 bits)")
 	f.BoolVar(&o.Plots, "plots", true, "draw PNG plots beside --out")
 	f.IntVar(&o.Workers, "workers", 0, "goroutines over a batch (0: all cores); results do not depend on it")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")

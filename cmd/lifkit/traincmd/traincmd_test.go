@@ -70,6 +70,17 @@ func TestTrainResumeEval(t *testing.T) {
 		t.Fatal("a run resumed after epoch 1 (one worker) wrote a different network than an uninterrupted run (two workers)")
 	}
 
+	// --init starts a 2-bit run from the 8-bit run's weights; a different architecture is refused
+	low := smallOptions(filepath.Join(dir, "low", "net.yaml"))
+	low.Epochs, low.WeightBits, low.InitFrom = 1, 2, CheckpointPath(full.Out)
+	if _, err := Train(low, &log, nil); err != nil {
+		t.Fatal(err)
+	}
+	low.Hidden = []int{25}
+	if _, err := Train(low, &log, nil); err == nil || !strings.Contains(err.Error(), "--init") {
+		t.Errorf("--init with another architecture: %v", err)
+	}
+
 	// resuming with different data flags is refused with a message naming the flag
 	half.DataSeed = 9
 	if _, err := Train(half, &log, nil); err == nil || !strings.Contains(err.Error(), "data_seed") {
