@@ -8,7 +8,7 @@ const (
 	clkLoad     = 9 // per layer: eight parameter reads plus the capture of the last
 	clkSynFixed = 9 // per layer with events: fetch, FIFO, row start, read/register/add/write drain
 	clkSynEmpty = 2 // per layer without events (3 with an empty recurrent phase)
-	clkNeuron   = 10 // per layer: neuron pipeline fill and drain after N issue clocks
+	clkNeuron   = 12 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
 	clkEncExtra = 3 // intensity mode: N_0 draws plus read latency, compare register and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat

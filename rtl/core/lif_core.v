@@ -402,10 +402,9 @@ module lif_core #(
 
     function [SMAX-1:0] sat_hi; // 2^(S-1) - 1 for state width s
         input [4:0] s;
-        integer b, si;
+        integer b;
         begin
-            si = {27'd0, s};
-            for (b = 0; b < SMAX; b = b + 1) sat_hi[b] = (b < si - 1);
+            for (b = 0; b < SMAX; b = b + 1) sat_hi[b] = ({27'd0, s} > b + 1);
         end
     endfunction
     function [LB-1:0] lane_of;
@@ -416,7 +415,7 @@ module lif_core #(
     endfunction
     wire [SZW-1:0] c_size_m1 = c_size - 1'b1;
     reg neuron_busy; // any stage of lif_neuron holds a valid neuron
-    // count the neurons in flight inside lif_neuron (7 stages).
+    // count the neurons in flight inside lif_neuron (9 stages).
     reg [3:0] nb_cnt;
     always @(posedge clk_i) begin
         if (rst_i) nb_cnt <= 4'd0;
@@ -529,8 +528,8 @@ module lif_core #(
             endcase
             if (ld_cnt == 4'd2) begin
                 for (ks = 0; ks < 8; ks = ks + 1) begin
-                    c_wlow[ks] <= (ks < 8 - {29'd0, c_wsh});
-                    c_wsgn[ks] <= (ks == 7 - {29'd0, c_wsh});
+                    c_wlow[ks] <= ({29'd0, c_wsh} < 8 - ks);
+                    c_wsgn[ks] <= ({29'd0, c_wsh} == 7 - ks);
                 end
                 c_hi <= sat_hi(c_sbits);
                 c_lo <= ~sat_hi(c_sbits);

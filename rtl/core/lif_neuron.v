@@ -1,14 +1,16 @@
 `default_nettype none
 // lif_neuron: the pipelined neuron update of rules S-7, S-9, S-10 and S-11, one neuron per clock,
-// seven register stages. Mirrors sim (layerState.update, Decay, Saturate).
+// nine register stages. Mirrors sim (layerState.update, Decay, Saturate).
 //
 //   in -> s1: decay products q = floor(x*leak/4096) (lif_decay, exact product, floor shift)
 //   s1 -> s2: decayed I and V (x - q); acc << H                               [S-7, S-8]
 //   s2 -> s3: isum = decay(I) + (acc << H)  (exact, 33 bits)
-//   s3 -> s4: I' = sat_S(isum)                                                 [S-9]
-//   s4 -> s5: vsum = decay(V) + I'          (exact, SMAX+1 bits)
-//   s5 -> s6: v = sat_S(vsum)                                                  [S-10, S-11]
-//   s6 -> out: refractory / spike (v >= theta) / reset / r <- P / statistic    [S-10]
+//   s3 -> s4: overflow flags of isum against S bits (OR trees, no carry chain)
+//   s4 -> s5: I' = sat_S(isum)                                                 [S-9]
+//   s5 -> s6: vsum = decay(V) + I'          (exact, SMAX+1 bits)
+//   s6 -> s7: overflow flags of vsum
+//   s7 -> s8: v = sat_S(vsum)                                                  [S-10, S-11]
+//   s8 -> out: refractory / spike (v >= theta) / reset / r <- P / statistic    [S-10]
 //
 // Layer parameters must be stable while a pass is in flight. State values are S-bit two's
 // complement numbers sign-extended to SMAX bits; hi_i/lo_i are sat_S's bounds for the layer.
@@ -55,29 +57,34 @@ module lif_neuron #(
     lif_decay #(.W(SMAX)) u_dec_i (.x_i(cur_i), .leak_i(leak_i_i), .q_o(qi));
     lif_decay #(.W(SMAX)) u_dec_v (.x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
 
-    reg [6:1]              v;          // valid per stage
-    reg [IW-1:0]           i1, i2, i3, i4, i5, i6;
-    reg [3:0]              r1, r2, r3, r4, r5, r6;
-    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6; // statistic
-    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6;       // stored V (frozen when refractory)
+    reg [8:1]              v;          // valid per stage
+    reg [IW-1:0]           i1, i2, i3, i4, i5, i6, i7, i8;
+    reg [3:0]              r1, r2, r3, r4, r5, r6, r7, r8;
+    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6, st7, st8; // statistic
+    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6, m7, m8;         // stored V (frozen when refractory)
     reg signed [SMAX-1:0]  cur1, mem1, qi1, qv1;
     reg signed [ACC_W-1:0] acc1;
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
-    reg signed [SMAX-1:0]  dv2, dv3, dv4;                // decay(V) lies between 0 and V
+    reg signed [SMAX-1:0]  dv2, dv3, dv4, dv5;           // decay(V) lies between 0 and V
     reg signed [XW-1:0]    accsh2, isum3;
-    reg signed [SMAX-1:0]  cur4, cur5, cur6;
-    reg signed [VW-1:0]    vsum5;
-    reg signed [SMAX-1:0]  vs6;
+    reg signed [SMAX-1:0]  isum4;                        // low bits of isum
+    reg                    ipos4, ineg4;                 // isum above / below the S-bit range
+    reg signed [SMAX-1:0]  cur5, cur6, cur7, cur8;
+    reg signed [SMAX-1:0]  vsum7;
+    reg                    vpos7, vneg7;
+    reg signed [VW-1:0]    vsum6;
+    reg signed [SMAX-1:0]  vs8;
+
+    // bits at and above S-1: an S-bit value has them all equal to its sign
+    wire [XW-1:0] hmask_x = {{(XW-SMAX){1'b1}}, ~hi_i};
+    wire [VW-1:0] hmask_v = {1'b1, ~hi_i};
 
     // stage 3 arithmetic
     wire signed [XW-1:0] isum = {{(XW-SMAX-1){di2[SMAX]}}, di2} + accsh2;
-    // stage 4: saturate the current
-    wire signed [XW-1:0] hi_x = {{(XW-SMAX){hi_i[SMAX-1]}}, hi_i};
-    wire signed [XW-1:0] lo_x = {{(XW-SMAX){lo_i[SMAX-1]}}, lo_i};
 `ifdef LIF_MUT_NOSAT
     // Mutation: the current wraps instead of saturating (keeps the low S bits).
     wire [4:0] wsh = SMAX[4:0] - (5'd1 + hi_bits(hi_i));
-    wire signed [SMAX-1:0] inew = $signed(isum3[SMAX-1:0] << wsh) >>> wsh;
+    wire signed [SMAX-1:0] inew = $signed(isum4 << wsh) >>> wsh;
     function [4:0] hi_bits;
         input [SMAX-1:0] h;
         integer b;
@@ -87,19 +94,16 @@ module lif_neuron #(
         end
     endfunction
 `else
-    wire signed [SMAX-1:0] inew = (isum3 > hi_x) ? hi_i : (isum3 < lo_x) ? lo_i : isum3[SMAX-1:0];
+    wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? lo_i : isum4;
 `endif
-    // stage 6: saturate the membrane
-    wire signed [VW-1:0] hi_v = {hi_i[SMAX-1], hi_i};
-    wire signed [VW-1:0] lo_v = {lo_i[SMAX-1], lo_i};
-    wire signed [SMAX-1:0] vnew = (vsum5 > hi_v) ? hi_i : (vsum5 < lo_v) ? lo_i : vsum5[SMAX-1:0];
+    wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? lo_i : vsum7;
     // output stage: spike test and reset share one subtraction
-    wire signed [SMAX:0] vdiff = {vs6[SMAX-1], vs6} - {thr_i[SMAX-1], thr_i};
-    wire frozen = !readout_i && (r6 != 4'd0);
+    wire signed [SMAX:0] vdiff = {vs8[SMAX-1], vs8} - {thr_i[SMAX-1], thr_i};
+    wire frozen = !readout_i && (r8 != 4'd0);
     wire fire   = !readout_i && !frozen && !vdiff[SMAX];
 
     always @(posedge clk_i) begin
-        v <= {v[5:1], valid_i};
+        v <= {v[7:1], valid_i};
         // stage 1
         i1 <= idx_i; r1 <= refc_i; st1 <= stat_i; m1 <= mem_i;
         cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv; acc1 <= acc_i;
@@ -113,35 +117,45 @@ module lif_neuron #(
         isum3 <= isum;
         // stage 4
         i4 <= i3; r4 <= r3; st4 <= st3; m4 <= m3; dv4 <= dv3;
-        cur4 <= inew;
+        isum4 <= isum3[SMAX-1:0];
+        ipos4 <= !isum3[XW-1] && |(isum3 & hmask_x);
+        ineg4 <= isum3[XW-1] && |(~isum3 & hmask_x);
         // stage 5
-        i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; cur5 <= cur4;
-        vsum5 <= {dv4[SMAX-1], dv4} + {cur4[SMAX-1], cur4};
+        i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; dv5 <= dv4;
+        cur5 <= inew;
         // stage 6
         i6 <= i5; r6 <= r5; st6 <= st5; m6 <= m5; cur6 <= cur5;
-        vs6 <= vnew;
+        vsum6 <= {dv5[SMAX-1], dv5} + {cur5[SMAX-1], cur5};
+        // stage 7
+        i7 <= i6; r7 <= r6; st7 <= st6; m7 <= m6; cur7 <= cur6;
+        vsum7 <= vsum6[SMAX-1:0];
+        vpos7 <= !vsum6[VW-1] && |(vsum6 & hmask_v);
+        vneg7 <= vsum6[VW-1] && |(~vsum6 & hmask_v);
+        // stage 8
+        i8 <= i7; r8 <= r7; st8 <= st7; m8 <= m7; cur8 <= cur7;
+        vs8 <= vnew;
         // output
-        valid_o <= v[6]; idx_o <= i6; cur_o <= cur6;
+        valid_o <= v[8]; idx_o <= i8; cur_o <= cur8;
         spike_o <= fire;
         if (readout_i) begin
-            mem_o  <= vs6;
+            mem_o  <= vs8;
             refc_o <= 4'd0;
-            stat_o <= (first_i || vs6 > st6) ? vs6 : st6;
+            stat_o <= (first_i || vs8 > st8) ? vs8 : st8;
         end else if (frozen) begin
-            mem_o  <= m6;
-            refc_o <= r6 - 4'd1;
-            stat_o <= st6;
+            mem_o  <= m8;
+            refc_o <= r8 - 4'd1;
+            stat_o <= st8;
         end else if (fire) begin
             mem_o  <= subtract_i ? vdiff[SMAX-1:0] : {SMAX{1'b0}};
             refc_o <= refr_i;
-            stat_o <= st6 + 1'b1;
+            stat_o <= st8 + 1'b1;
         end else begin
-            mem_o  <= vs6;
+            mem_o  <= vs8;
             refc_o <= 4'd0;
-            stat_o <= st6;
+            stat_o <= st8;
         end
         if (rst_i) begin
-            v <= 6'd0;
+            v <= 8'd0;
             valid_o <= 1'b0;
         end
     end
