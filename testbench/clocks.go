@@ -10,7 +10,7 @@ const (
 	clkSynEmpty = 2 // per layer without events (3 with an empty recurrent phase)
 	clkNeuron   = 12 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
-	clkEncExtra = 3 // intensity mode: N_0 draws plus read latency, compare register and hand-over
+	clkEncExtra = 4 // intensity mode: N_0 draws plus read latency, two compare registers and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat
 	minRowClks  = 3 // a row occupies at least 3 clocks (an accumulator word is re-read 3 clocks later)
 )

@@ -228,7 +228,9 @@ module lif_core #(
     reg [NEUR_AW:0]  clr_q;       // clear pass index
     reg [INW-1:0]    enc_j;       // encoder issue index
     reg              enc_v1;      // encoder read in flight
-    reg [IN_AW-1:0]  enc_j1, enc_j2;
+    reg [IN_AW-1:0]  enc_j1, enc_j2, enc_j3;
+    reg              enc_s3;      // registered compare: input enc_j3 spikes
+    reg              enc_v3;
     reg              enc_v2;      // a draw and its intensity, registered for the compare
     reg [7:0]        enc_d2, enc_x2;
     reg              enc_done;
@@ -426,7 +428,7 @@ module lif_core #(
     // ---------------------------------------------------------------- main sequential logic
     assign ev_ready_o = (state_q == S_IN_EV);
     wire in_beat = ev_valid_i && ev_ready_o;
-    wire enc_spike = enc_v2 && (enc_d2 < enc_x2);
+    wire enc_spike = enc_s3;
 
     always @(posedge clk_i) begin
         step_done_o <= 1'b0;
@@ -457,7 +459,7 @@ module lif_core #(
                     state_q <= run_mode_i ? S_IN_ENC : S_IN_EV;
                 end
                 in_cnt_q <= {INW{1'b0}};
-                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_done <= 1'b0;
+                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
             end
         end
         S_CLEAR: begin
@@ -497,12 +499,15 @@ module lif_core #(
             enc_x2 <= x_rdata;
             enc_j2 <= enc_j1;
             if (enc_v1) lfsr_q <= lfsr_next;
+            enc_s3 <= enc_v2 && (enc_d2 < enc_x2);
+            enc_v3 <= enc_v2;
+            enc_j3 <= enc_j2;
             if (enc_spike) begin
                 in_we <= 1'b1;
-                in_wdata <= enc_j2;
+                in_wdata <= enc_j3;
                 in_cnt_q <= in_cnt_q + 1'b1;
             end
-            if (enc_done && !enc_v1 && !enc_v2) begin
+            if (enc_done && !enc_v1 && !enc_v2 && !enc_v3) begin
                 state_q <= S_LOAD;
                 layer_q <= {LYW{1'b0}};
                 ld_cnt <= 4'd0;
@@ -595,7 +600,7 @@ module lif_core #(
             first_q <= 1'b0;
             steps_left_q <= steps_left_q - 1'b1;
             in_cnt_q <= {INW{1'b0}};
-            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_done <= 1'b0;
+            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
             if (steps_left_q == 32'd1) begin
                 state_q <= S_IDLE;
                 done_o <= 1'b1;
@@ -669,6 +674,14 @@ module lif_core #(
     end
 
     // ---------------------------------------------------------------- neuron pass datapath
+    // lane select of the accumulator word as a parallel AND-OR (not a shifter)
+    reg [ACC_W-1:0] acc_lane;
+    integer kl;
+    always @* begin
+        acc_lane = {ACC_W{1'b0}};
+        for (kl = 0; kl < LANES; kl = kl + 1)
+            if (n_lane1 == kl[LB-1:0]) acc_lane = acc_lane | acc_rdata[kl*ACC_W +: ACC_W];
+    end
     always @(posedge clk_i) begin
         n_v1 <= (state_q == S_NEU);
         n_i1 <= n_i[LAYER_AW-1:0];
@@ -678,7 +691,7 @@ module lif_core #(
         nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
         n_last1 <= (LANES == 1) || (n_lane == LANES[LB-1:0] - 1'b1) || (n_i == c_size - 1'b1);
-        nu_acc <= acc_rdata[n_lane1 * ACC_W +: ACC_W];
+        nu_acc <= acc_lane;
         if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
     end
 
