@@ -323,21 +323,24 @@ func (w *worker) stepInt(l *clayer, li int, tr *trace, t int, src []int) []int {
 			addRow(acc, ql.R[k*n:k*n+n])
 		}
 	}
-	if h := ql.WeightShift; h > 0 {
-		for i := range acc {
-			acc[i] <<= h
-		}
+	h := ql.WeightShift // the one shift of rule S-8, applied per neuron below
+	hi := int64(1)<<(ql.StateBits-1) - 1
+	lo := -hi - 1
+	sat := func(x int64) int32 { // sat_S, as sim.Saturate
+		return int32(max(lo, min(hi, x)))
 	}
-	bits := ql.StateBits
+	lamI, lamV := int64(ql.CurrentLeak), int64(ql.MembraneLeak)
 	I, V, r := w.iI[li], w.iV[li], w.r[li]
 	U := tr.U[t*n : (t+1)*n]
 	inv := 1 / l.unit
 	spikes := w.cur[li][:0]
 	for i := range n {
-		cur := sim.Saturate(int64(sim.Decay(I[i], ql.CurrentLeak))+int64(acc[i]), bits) // S-9
+		x := int64(I[i])
+		cur := sat(x - (x*lamI)>>sim.LeakBits + int64(acc[i])<<h) // S-7, S-9
 		I[i] = cur
 		if l.kind == sim.Readout { // S-11
-			v := sim.Saturate(int64(sim.Decay(V[i], ql.MembraneLeak))+int64(cur), bits)
+			y := int64(V[i])
+			v := sat(y - (y*lamV)>>sim.LeakBits + int64(cur))
 			V[i] = v
 			U[i] = float64(v) * inv
 			if v > tr.ivmax[i] {
@@ -351,7 +354,8 @@ func (w *worker) stepInt(l *clayer, li int, tr *trace, t int, src []int) []int {
 			U[i] = float64(V[i]) * inv
 			continue
 		}
-		v := sim.Saturate(int64(sim.Decay(V[i], ql.MembraneLeak))+int64(cur), bits)
+		y := int64(V[i])
+		v := sat(y - (y*lamV)>>sim.LeakBits + int64(cur)) // S-7, S-10
 		U[i] = float64(v) * inv
 		if v >= ql.Threshold {
 			tr.S[t*n+i] = 1
