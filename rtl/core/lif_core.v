@@ -238,7 +238,8 @@ module lif_core #(
     // synaptic pass: event fetcher -> FIFO -> row streamer -> add pipeline
     reg [1:0]        f_phase;     // 0 feed-forward, 1 recurrent, 2 done
     reg [FKW-1:0]    f_k;         // next list position
-    reg [FKW-1:0]    f_cnt;
+    reg [FKW-1:0]    f_left;      // events of the current phase not yet fetched
+    reg [2:0]        f_cred;      // free FIFO slots minus fetches in flight (4 - fifo_n - inflight)
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
     reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
@@ -319,7 +320,6 @@ module lif_core #(
     end
 
     wire syn_idle = (f_phase == 2'd2) && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v;
-    wire [2:0] f_inflight = {2'd0, f_v1} + {2'd0, f_v2} + {2'd0, f_v3} + {2'd0, f_v4};
     `ifdef LIF_MUT_RECUR
     // Mutation: the recurrent input reads the wrong step's spike list.
     wire rec_buf = par;
@@ -330,7 +330,7 @@ module lif_core #(
     wire [SZW-1:0] sp_cnt_prev = sp_cnt_q[{layer_q - 1'b1, par}];
     wire last_layer = ({1'b0, layer_q} == num_layers_q - 1'b1);
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
-    wire f_issue = (f_phase != 2'd2) && (f_k < f_cnt) && ({1'b0, fifo_n} + {1'b0, f_inflight} < 4'd4);
+    wire f_issue = (f_phase != 2'd2) && (f_left != {FKW{1'b0}}) && (f_cred != 3'd0);
     wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
     wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
     wire st_more = st_v && (st_w != c_wpr_m1);
@@ -548,21 +548,24 @@ module lif_core #(
                 state_q <= S_SYN;
                 f_phase <= 2'd0;
                 f_k <= {FKW{1'b0}};
-                f_cnt <= (layer_q == {LYW{1'b0}}) ? pad_fk_in(in_cnt_q) : pad_fk_sz(sp_cnt_prev);
+                f_left <= (layer_q == {LYW{1'b0}}) ? pad_fk_in(in_cnt_q) : pad_fk_sz(sp_cnt_prev);
             end
         end
         S_SYN: begin
             // fetcher phase changes
-            if (f_phase != 2'd2 && f_k >= f_cnt) begin
+            if (f_phase != 2'd2 && f_left == {FKW{1'b0}}) begin
                 f_k <= {FKW{1'b0}};
                 if (f_phase == 2'd0 && c_rec) begin
                     f_phase <= 2'd1;
-                    f_cnt <= pad_fk_sz(sp_cnt_rec);
+                    f_left <= pad_fk_sz(sp_cnt_rec);
                 end else begin
                     f_phase <= 2'd2;
                 end
             end
-            if (f_issue) f_k <= f_k + 1'b1;
+            if (f_issue) begin
+                f_k <= f_k + 1'b1;
+                f_left <= f_left - 1'b1;
+            end
             if (syn_idle && f_phase == 2'd2) begin
                 state_q <= S_NEU;
                 n_i <= {SZW{1'b0}};
@@ -643,6 +646,7 @@ module lif_core #(
         end
         if (st_pop && state_q == S_SYN) fifo_rd <= fifo_rd + 1'b1;
         fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop && state_q == S_SYN};
+        f_cred <= f_cred - {2'd0, f_issue && state_q == S_SYN} + {2'd0, st_pop && state_q == S_SYN};
         // streamer
         if (state_q == S_SYN) begin
             if (st_more) begin
@@ -666,7 +670,7 @@ module lif_core #(
         p2_v <= p1_v; p2_a <= p1_a; p2_w <= p1_wx; p2_acc <= acc_rdata;
         if (rst_i || state_q != S_SYN) begin
             f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
-            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0;
+            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0; f_cred <= 3'd4;
         end
         if (rst_i) begin
             st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0;
