@@ -124,7 +124,7 @@ module lif_core #(
     reg [2:0]        c_wsh;       // 8 - weight bits
     reg [7:0]        c_wlow;      // bits of a lane slot below B (kept)
     reg [7:0]        c_wsgn;      // one-hot: the sign bit B-1 of a lane slot
-    reg [SZW-1:0]    c_size;
+    // layer size: kept as c_size_m1 (N - 1)
     reg [11:0]       c_leak_i, c_leak_v;
     reg [SMAX-1:0]   c_thr;
     reg [WMEM_AW-1:0] c_wbase, c_rbase;
@@ -415,7 +415,7 @@ module lif_core #(
             lane_of = (LANES == 1) ? {LB{1'b0}} : i[LB-1:0];
         end
     endfunction
-    wire [SZW-1:0] c_size_m1 = c_size - 1'b1;
+    reg  [SZW-1:0] c_size_m1; // N - 1, registered at parameter load
     reg neuron_busy; // any stage of lif_neuron holds a valid neuron
     // count the neurons in flight inside lif_neuron (9 stages).
     reg [3:0] nb_cnt;
@@ -522,7 +522,7 @@ module lif_core #(
                     c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
                     c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
                 end
-                4'd2: c_size <= prm_rdata[SZW-1:0];
+                4'd2: c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
                 4'd3: begin c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16]; end
                 4'd4: c_thr <= prm_rdata[SMAX-1:0];
                 4'd5: c_wbase <= prm_rdata[WMEM_AW-1:0];
@@ -575,7 +575,7 @@ module lif_core #(
             end
         end
         S_NEU: begin
-            if (n_i == c_size - 1'b1) state_q <= S_NEU_DRAIN;
+            if (n_i == c_size_m1) state_q <= S_NEU_DRAIN;
             n_i <= n_i + 1'b1;
             if (LANES == 1 || n_lane == LANES[LB-1:0] - 1'b1) begin
                 n_lane <= {LB{1'b0}};
@@ -694,7 +694,7 @@ module lif_core #(
         nu_v <= n_v1;
         nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
-        n_last1 <= (LANES == 1) || (n_lane == LANES[LB-1:0] - 1'b1) || (n_i == c_size - 1'b1);
+        n_last1 <= (LANES == 1) || (n_lane == LANES[LB-1:0] - 1'b1) || (n_i == c_size_m1);
         nu_acc <= acc_lane;
         if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
     end
