@@ -129,7 +129,7 @@ func TestDeterministicAndResumable(t *testing.T) {
 				if tr, err = Resume(c); err != nil {
 					t.Fatal(err)
 				}
-				tr.Config.Workers = workers
+				tr.Config.Workers = 0 // a resumed trainer with the default: all cores
 			}
 			if _, err := tr.RunEpoch(samples, nil); err != nil {
 				t.Fatal(err)

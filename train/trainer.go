@@ -278,7 +278,11 @@ func (t *Trainer) clampWeights() {
 
 // parallel runs job(worker, k) for k in 0..n-1 on up to Config.Workers goroutines.
 func (t *Trainer) parallel(n int, c *compiled, job func(w *worker, k int) error) error {
-	nw := min(t.Config.Workers, n)
+	nw := t.Config.Workers
+	if nw <= 0 {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	nw = max(1, min(nw, n))
 	ws := make([]*worker, nw)
 	for k := range ws {
 		ws[k] = t.worker(k, c)

@@ -185,7 +185,9 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 		if tr, err = train.Resume(c); err != nil {
 			return nil, err
 		}
-		tr.Config.Workers = o.Workers
+		if o.Workers > 0 {
+			tr.Config.Workers = o.Workers
+		}
 		arch, history = c.Arch, c.History
 		fmt.Fprintf(log, "resuming %s after epoch %d\n", ckpt, c.EpochsDone)
 	} else {

@@ -61,6 +61,7 @@ func TestTrainResumeEval(t *testing.T) {
 	}
 	half.Epochs = 2
 	half.Resume = true
+	half.Workers = 0 // the flag's default: all cores
 	if _, err := Train(half, &log, nil); err != nil {
 		t.Fatal(err)
 	}
