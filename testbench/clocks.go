@@ -5,9 +5,9 @@ import "github.com/lifkit/lifkit/sim"
 // Clock model of lif_core (docs/rtl.md, "Clocks per step"). All counts are exact for the RTL as
 // built; TestClockFormula checks them against the Verilator model on random cases.
 const (
-	clkLoad     = 9 // per layer: eight parameter reads plus the capture of the last
-	clkSynFixed = 9 // per layer with events: fetch, FIFO, row start, read/register/add/write drain
-	clkSynEmpty = 2 // per layer without events (3 with an empty recurrent phase)
+	clkLoad     = 9  // per layer: eight parameter reads plus the capture of the last
+	clkSynFixed = 9  // per layer with events: fetch, FIFO, row start, read/register/add/write drain
+	clkSynEmpty = 2  // per layer without events (3 with an empty recurrent phase)
 	clkNeuron   = 12 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
 	clkEncExtra = 4 // intensity mode: N_0 draws plus read latency, two compare registers and hand-over

@@ -12,13 +12,13 @@ const (
 	RegionState   = 3
 	RegionInput   = 4
 
-	RegID         = 0
-	RegConfig     = 1
-	RegNumLayers  = 2
-	RegNumInputs  = 3
-	RegSeed       = 4
-	RegStep       = 5
-	CoreID uint32 = 0x4C49_4601
+	RegID               = 0
+	RegConfig           = 1
+	RegNumLayers        = 2
+	RegNumInputs        = 3
+	RegSeed             = 4
+	RegStep             = 5
+	CoreID       uint32 = 0x4C49_4601
 
 	ParamCfg       = 0
 	ParamSize      = 1
