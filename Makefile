@@ -21,10 +21,12 @@ build: setup
 demo: build
 	@bash scripts/demo.sh $(LIFKIT)
 
-# Every test of every package; CI runs this.
+# Every test of every package; CI runs this. LIFKIT_BITSTREAM_CI=1 also builds the two CI
+# bitstreams (iCEBreaker 784-128-10 and ULX3S-85F) with the real tools; reports go to
+# build/reports.
 test: setup
 	$(GO) vet ./...
-	$(GO) test -timeout 35m ./...
+	LIFKIT_BITSTREAM_CI=1 LIFKIT_REPORT_DIR=$(CURDIR)/build/reports $(GO) test -timeout 35m ./...
 
 # Benchmarks: speed and memory figures quoted in the docs and issue notes.
 bench: setup
