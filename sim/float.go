@@ -57,65 +57,24 @@ func (n *FloatNetwork) Clone() *FloatNetwork {
 // Validate checks the structure rules S-1 .. S-3 and S-17 and the ranges of the float
 // parameters. It returns the first violation as a *FieldError.
 func (n *FloatNetwork) Validate() error {
-	if n.Inputs < 1 || n.Inputs > MaxSize {
-		return fieldErr("inputs", "must be in 1..%d, got %d", MaxSize, n.Inputs)
+	shapes := make([]layerShape, len(n.Layers))
+	for li, l := range n.Layers {
+		shapes[li] = layerShape{kind: l.Kind, size: l.Size, recurrent: l.R != nil, nW: len(l.W), nR: len(l.R), reset: l.Reset, refractory: l.Refractory}
 	}
-	if len(n.Layers) == 0 {
-		return fieldErr("layers", "a network needs at least one layer")
+	if err := checkStructure(n.Inputs, n.EncoderSeed, n.Predict, shapes); err != nil {
+		return err
 	}
-	if n.EncoderSeed == 0 {
-		return fieldErr("encoder_seed", "must be nonzero (an LFSR seeded with 0 never leaves 0)")
-	}
-	prev := n.Inputs
-	total := 0
 	for li := range n.Layers {
 		l := &n.Layers[li]
 		f := func(name string) string { return fmt.Sprintf("layers[%d].%s", li, name) }
-		last := li == len(n.Layers)-1
-		switch l.Kind {
-		case LIF:
-		case Readout:
-			if !last {
-				return fieldErr(f("kind"), "a readout layer may only be the last layer (rule S-2)")
-			}
-		default:
-			return fieldErr(f("kind"), "must be %q or %q, got %q", LIF, Readout, l.Kind)
-		}
-		if l.Size < 1 || l.Size > MaxSize {
-			return fieldErr(f("size"), "must be in 1..%d, got %d", MaxSize, l.Size)
-		}
 		if !(l.Alpha >= 0 && l.Alpha <= 1) {
 			return fieldErr(f("alpha"), "must be in [0, 1], got %v", l.Alpha)
 		}
 		if !(l.Beta >= 0 && l.Beta <= 1) {
 			return fieldErr(f("beta"), "must be in [0, 1], got %v", l.Beta)
 		}
-		if l.Kind == LIF {
-			if !(l.Threshold > 0) || math.IsInf(l.Threshold, 0) {
-				return fieldErr(f("threshold"), "must be a positive finite number, got %v", l.Threshold)
-			}
-			if l.Reset != ResetZero && l.Reset != ResetSubtract {
-				return fieldErr(f("reset"), "must be %q or %q, got %q", ResetZero, ResetSubtract, l.Reset)
-			}
-			if l.Refractory < 0 || l.Refractory > MaxRefractory {
-				return fieldErr(f("refractory"), "must be in 0..%d steps, got %d", MaxRefractory, l.Refractory)
-			}
-		}
-		if l.R != nil && (l.Kind != LIF || last) {
-			return fieldErr(f("recurrent"), "only a lif layer that is not the last may be recurrent (rule S-3)")
-		}
-		total += prev * l.Size
-		if l.R != nil {
-			total += l.Size * l.Size
-		}
-		if total > MaxWeights {
-			return fieldErr(f("size"), "the network would hold %d weights; lifkit refuses more than %d", total, MaxWeights)
-		}
-		if len(l.W) != prev*l.Size {
-			return fieldErr(f("weights"), "has %d weights, want %d (%d x %d)", len(l.W), prev*l.Size, prev, l.Size)
-		}
-		if l.R != nil && len(l.R) != l.Size*l.Size {
-			return fieldErr(f("recurrent_weights"), "has %d weights, want %d (%d x %d)", len(l.R), l.Size*l.Size, l.Size, l.Size)
+		if l.Kind == LIF && (!(l.Threshold > 0) || math.IsInf(l.Threshold, 0)) {
+			return fieldErr(f("threshold"), "must be a positive finite number, got %v", l.Threshold)
 		}
 		for k, w := range l.W {
 			if math.IsNaN(w) || math.IsInf(w, 0) {
@@ -127,20 +86,6 @@ func (n *FloatNetwork) Validate() error {
 				return fieldErr(f("recurrent_weights"), "weight %d is %v; weights must be finite", k, w)
 			}
 		}
-		prev = l.Size
-	}
-	last := &n.Layers[len(n.Layers)-1]
-	switch n.Predict {
-	case MaxMembrane:
-		if last.Kind != Readout {
-			return fieldErr("predict", "%q needs a readout last layer (rule S-17)", MaxMembrane)
-		}
-	case SpikeCount:
-		if last.Kind != LIF {
-			return fieldErr("predict", "%q needs a lif last layer (rule S-17)", SpikeCount)
-		}
-	default:
-		return fieldErr("predict", "must be %q or %q, got %q", MaxMembrane, SpikeCount, n.Predict)
 	}
 	return nil
 }

@@ -98,33 +98,17 @@ func fieldErr(field, format string, args ...any) error {
 // and returns the first violation as a *FieldError. A valid network cannot overflow any
 // accumulator (rule S-5).
 func (n *Network) Validate() error {
-	if n.Inputs < 1 || n.Inputs > MaxSize {
-		return fieldErr("inputs", "must be in 1..%d, got %d", MaxSize, n.Inputs)
+	shapes := make([]layerShape, len(n.Layers))
+	for li, l := range n.Layers {
+		shapes[li] = layerShape{kind: l.Kind, size: l.Size, recurrent: l.R != nil, nW: len(l.W), nR: len(l.R), reset: l.Reset, refractory: l.Refractory}
 	}
-	if len(n.Layers) == 0 {
-		return fieldErr("layers", "a network needs at least one layer")
+	if err := checkStructure(n.Inputs, n.EncoderSeed, n.Predict, shapes); err != nil {
+		return err
 	}
-	if n.EncoderSeed == 0 {
-		return fieldErr("encoder_seed", "must be nonzero (an LFSR seeded with 0 never leaves 0)")
-	}
-	total := 0
 	prev := n.Inputs
 	for li := range n.Layers {
 		l := &n.Layers[li]
 		f := func(name string) string { return fmt.Sprintf("layers[%d].%s", li, name) }
-		last := li == len(n.Layers)-1
-		switch l.Kind {
-		case LIF:
-		case Readout:
-			if !last {
-				return fieldErr(f("kind"), "a readout layer may only be the last layer (rule S-2)")
-			}
-		default:
-			return fieldErr(f("kind"), "must be %q or %q, got %q", LIF, Readout, l.Kind)
-		}
-		if l.Size < 1 || l.Size > MaxSize {
-			return fieldErr(f("size"), "must be in 1..%d, got %d", MaxSize, l.Size)
-		}
 		if l.StateBits < MinStateBits || l.StateBits > MaxStateBits {
 			return fieldErr(f("state_bits"), "must be in %d..%d, got %d", MinStateBits, MaxStateBits, l.StateBits)
 		}
@@ -145,33 +129,8 @@ func (n *Network) Validate() error {
 			if l.Threshold < 1 || l.Threshold > maxTh {
 				return fieldErr(f("threshold"), "must be in 1..%d for state_bits %d, got %d", maxTh, l.StateBits, l.Threshold)
 			}
-			if l.Reset != ResetZero && l.Reset != ResetSubtract {
-				return fieldErr(f("reset"), "must be %q or %q, got %q", ResetZero, ResetSubtract, l.Reset)
-			}
-			if l.Refractory < 0 || l.Refractory > MaxRefractory {
-				return fieldErr(f("refractory"), "must be in 0..%d steps, got %d", MaxRefractory, l.Refractory)
-			}
-		} else {
-			if l.Threshold != 0 || l.Reset != "" || l.Refractory != 0 {
-				return fieldErr(f("threshold"), "a readout layer has no threshold, reset or refractory (rule S-11)")
-			}
-		}
-		if l.R != nil && (l.Kind != LIF || last) {
-			return fieldErr(f("recurrent"), "only a lif layer that is not the last may be recurrent (rule S-3)")
-		}
-		nw := prev * l.Size
-		if l.R != nil {
-			nw += l.Size * l.Size
-		}
-		total += nw
-		if total > MaxWeights {
-			return fieldErr(f("size"), "the network would hold %d weights; lifkit refuses more than %d", total, MaxWeights)
-		}
-		if len(l.W) != prev*l.Size {
-			return fieldErr(f("weights"), "has %d weights, want %d (%d x %d)", len(l.W), prev*l.Size, prev, l.Size)
-		}
-		if l.R != nil && len(l.R) != l.Size*l.Size {
-			return fieldErr(f("recurrent_weights"), "has %d weights, want %d (%d x %d)", len(l.R), l.Size*l.Size, l.Size, l.Size)
+		} else if l.Threshold != 0 || l.Reset != "" || l.Refractory != 0 {
+			return fieldErr(f("threshold"), "a readout layer has no threshold, reset or refractory (rule S-11)")
 		}
 		lo, hi := int8(-1<<(l.WeightBits-1)), int8(1<<(l.WeightBits-1)-1)
 		if k, w := outOfRange(l.W, lo, hi); k >= 0 {
@@ -188,19 +147,6 @@ func (n *Network) Validate() error {
 			return fieldErr(f("weight_shift"), "fan-in %d x 2^(weight_bits-1) x 2^weight_shift = %d does not fit the 32-bit accumulator (rule S-5); lower weight_shift or weight_bits", fan, bound)
 		}
 		prev = l.Size
-	}
-	last := &n.Layers[len(n.Layers)-1]
-	switch n.Predict {
-	case MaxMembrane:
-		if last.Kind != Readout {
-			return fieldErr("predict", "%q needs a readout last layer (rule S-17)", MaxMembrane)
-		}
-	case SpikeCount:
-		if last.Kind != LIF {
-			return fieldErr("predict", "%q needs a lif last layer (rule S-17)", SpikeCount)
-		}
-	default:
-		return fieldErr("predict", "must be %q or %q, got %q", MaxMembrane, SpikeCount, n.Predict)
 	}
 	return nil
 }
