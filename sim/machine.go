@@ -101,9 +101,9 @@ func (m *Machine) advance() {
 func (ls *layerState) accumulate(l *Layer, src []int) {
 	acc := ls.acc
 	clear(acc)
-	addRows(acc, l.W, src)
+	AddRows(acc, l.W, src)
 	if l.R != nil {
-		addRows(acc, l.R, ls.prev)
+		AddRows(acc, l.R, ls.prev)
 	}
 	if h := l.WeightShift; h > 0 {
 		for i := range acc {
@@ -112,10 +112,12 @@ func (ls *layerState) accumulate(l *Layer, src []int) {
 	}
 }
 
-// addRows adds the weight rows of the listed sources into the accumulators: the synaptic
-// operations (SOPs) at the heart of every event-driven step. Rows go eight (then four) at a
+// AddRows adds the weight rows of the listed sources into the accumulators (rule S-8, before
+// the shift): the synaptic operations (SOPs) at the heart of every event-driven step. w is
+// row-major with len(acc) weights per row, as Layer.W and Layer.R are. The trainer's integer
+// forward pass uses it too, so both run the same kernel. Rows go eight (then four) at a
 // time, so each accumulator is loaded and stored once per eight SOPs.
-func addRows(acc []int32, w []int8, src []int) {
+func AddRows(acc []int32, w []int8, src []int) {
 	n := len(acc)
 	k := 0
 	for ; k+8 <= len(src); k += 8 {

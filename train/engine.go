@@ -315,13 +315,9 @@ func (w *worker) stepInt(l *clayer, li int, tr *trace, t int, src []int) []int {
 	n := l.n
 	acc := w.iacc[li]
 	clear(acc)
-	for _, j := range src { // S-8
-		addRow(acc, ql.W[j*n:j*n+n])
-	}
+	sim.AddRows(acc, ql.W, src) // S-8
 	if ql.R != nil {
-		for _, k := range w.prevBuf[li] {
-			addRow(acc, ql.R[k*n:k*n+n])
-		}
+		sim.AddRows(acc, ql.R, w.prevBuf[li])
 	}
 	h := ql.WeightShift // the one shift of rule S-8, applied per neuron below
 	hi := int64(1)<<(ql.StateBits-1) - 1
@@ -811,25 +807,4 @@ func dot(a, b []float64) float64 {
 		s += v * b[i]
 	}
 	return s
-}
-
-// addRow adds one int8 weight row into the accumulators (the synaptic operation of rule S-8),
-// eight at a time.
-func addRow(acc []int32, row []int8) {
-	row = row[:len(acc)]
-	i := 0
-	for ; i+8 <= len(acc); i += 8 {
-		a, r := acc[i:i+8:i+8], row[i:i+8:i+8]
-		a[0] += int32(r[0])
-		a[1] += int32(r[1])
-		a[2] += int32(r[2])
-		a[3] += int32(r[3])
-		a[4] += int32(r[4])
-		a[5] += int32(r[5])
-		a[6] += int32(r[6])
-		a[7] += int32(r[7])
-	}
-	for ; i < len(acc); i++ {
-		acc[i] += int32(row[i])
-	}
 }

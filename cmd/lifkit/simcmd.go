@@ -35,12 +35,9 @@ membrane, spike and refractory counter after every step as CSV.`,
 			if err != nil {
 				return err
 			}
-			in, err := inputfile.Load(inPath)
+			in, err := inputfile.LoadFor(inPath, n.Inputs)
 			if err != nil {
 				return err
-			}
-			if in.Inputs != n.Inputs {
-				return fmt.Errorf("%s has %d inputs per sample but the network %s takes %d", inPath, in.Inputs, netPath, n.Inputs)
 			}
 			res, err := sim.RunBatch(n, in.Samples, sim.Options{Trace: tracePath != ""})
 			if err != nil {

@@ -206,3 +206,17 @@ func Encode(w io.Writer, f *File) error {
 	}
 	return enc.Close()
 }
+
+// LoadFor reads the input file at path for a network with the given number of inputs, and
+// refuses a file whose samples have another size. The commands that run samples on a network
+// (sim, rtl verify, cosim, run) all read their input through it.
+func LoadFor(path string, inputs int) (*File, error) {
+	f, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if f.Inputs != inputs {
+		return nil, &Error{File: path, Field: "inputs", Reason: fmt.Sprintf("the samples have %d inputs but the network takes %d", f.Inputs, inputs)}
+	}
+	return f, nil
+}

@@ -60,3 +60,19 @@ func TestMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadForRefusesOtherSize(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "in.yaml")
+	f := &inputfile.File{Inputs: 3, Samples: []sim.Sample{{Steps: 1, Intensity: []uint8{1, 2, 3}, Label: -1}}}
+	if err := inputfile.Save(p, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inputfile.LoadFor(p, 3); err != nil {
+		t.Fatal(err)
+	}
+	_, err := inputfile.LoadFor(p, 4)
+	var e *inputfile.Error
+	if !errors.As(err, &e) || e.Field != "inputs" || !strings.Contains(e.Reason, "have 3 inputs but the network takes 4") {
+		t.Fatalf("got %v", err)
+	}
+}

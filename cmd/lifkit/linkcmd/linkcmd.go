@@ -43,12 +43,9 @@ with sim, and prints core clocks, link bytes and the latency table per board fam
 			if err != nil {
 				return err
 			}
-			in, err := inputfile.Load(inPath)
+			in, err := inputfile.LoadFor(inPath, n.Inputs)
 			if err != nil {
 				return err
-			}
-			if in.Inputs != n.Inputs {
-				return fmt.Errorf("%s has %d inputs per sample but the network %s takes %d", inPath, in.Inputs, netPath, n.Inputs)
 			}
 			samples := in.Samples
 			if limit > 0 && limit < len(samples) {

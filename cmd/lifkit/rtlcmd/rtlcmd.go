@@ -47,12 +47,9 @@ every neuron's I, V, spike and refractory counter after every step with sim (rul
 			if err != nil {
 				return err
 			}
-			in, err := inputfile.Load(inPath)
+			in, err := inputfile.LoadFor(inPath, n.Inputs)
 			if err != nil {
 				return err
-			}
-			if in.Inputs != n.Inputs {
-				return fmt.Errorf("%s has %d inputs per sample but the network %s takes %d", inPath, in.Inputs, netPath, n.Inputs)
 			}
 			samples := in.Samples
 			if limit > 0 && limit < len(samples) {

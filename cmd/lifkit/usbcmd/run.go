@@ -54,12 +54,9 @@ func newRunCommand(open Opener, openDev DeviceOpener) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			in, err := inputfile.Load(inPath)
+			in, err := inputfile.LoadFor(inPath, n.Inputs)
 			if err != nil {
 				return err
-			}
-			if in.Inputs != n.Inputs {
-				return fmt.Errorf("usbcmd: %s has %d inputs per sample, the network %d", inPath, in.Inputs, n.Inputs)
 			}
 			ctx := cmd.Context()
 			if ctx == nil {
