@@ -71,7 +71,7 @@ module lifkit_bringup_top #(
         .host_wdata_i(host_wdata_q), .host_gnt_o(host_gnt), .host_rvalid_o(host_rvalid),
         .host_rdata_o(host_rdata),
         .run_start_i(run_start_q), .run_steps_i(run_steps_q), .run_mode_i(run_mode_q),
-        .run_clear_i(run_clear_q), .busy_o(busy), .step_done_o(step_done), .done_o(done),
+        .run_clear_i(run_clear_q), .busy_o(busy), .step_done_o(step_done), .done_o(done), .in_spike_o(),
         .ev_valid_i(ev_valid_q), .ev_ready_o(ev_ready), .ev_eos_i(ev_eos_q), .ev_index_i(ev_index_q),
         .upd_valid_o(upd_valid), .upd_layer_o(upd_layer), .upd_index_o(upd_index),
         .upd_i_o(upd_i), .upd_v_o(upd_v), .upd_spike_o(upd_spike), .upd_refr_o(upd_refr)

@@ -18,7 +18,13 @@ module lif_core #(
     parameter integer IN_AW      = 10, // log2 largest input count, 1..16
     parameter integer WMEM_AW    = 14, // log2 weight memory depth in words, 1..20
     parameter integer WMEM_SPRAM = 0,  // 1: weights in 4 x SB_SPRAM256KA (LANES=8, WMEM_AW=14)
-    parameter         WMEM_INIT  = ""  // $readmemh file for generic weight RAM, "" = none
+    parameter         WMEM_INIT  = "", // $readmemh file for generic weight RAM, "" = none
+    // Baked networks (docs/rtl.md, "Baked networks"): the parameter memory's $readmemh file and
+    // the reset values of the global registers, so a board runs without a host loading it.
+    parameter         PRM_INIT     = "", // $readmemh file for the parameter memory, "" = none
+    parameter integer NLAYERS_INIT = 0,  // register 2 (layers) after reset
+    parameter integer NINPUTS_INIT = 0,  // register 3 (inputs) after reset
+    parameter [31:0]  SEED_INIT    = 32'd1 // register 4 (encoder seed) after reset
 ) (
     input  wire        clk_i,
     input  wire        rst_i,
@@ -38,6 +44,7 @@ module lif_core #(
     output wire        busy_o,
     output reg         step_done_o,
     output reg         done_o,
+    output reg         in_spike_o, // one pulse per input spike of a step (events or encoder)
     // input events
     input  wire        ev_valid_i,
     output wire        ev_ready_o,
@@ -110,7 +117,7 @@ module lif_core #(
     // ---------------------------------------------------------------- parameter memory
     reg  [PAW-1:0] prm_raddr;
     wire [31:0]    prm_rdata;
-    lif_ram_sdp #(.DW(32), .AW(PAW)) u_prm (
+    lif_ram_sdp #(.DW(32), .AW(PAW), .INIT(PRM_INIT)) u_prm (
         .clk_i(clk_i), .we_i(host_wr && h_region == 4'd1),
         .waddr_i({host_addr_i[LYW+3:4], host_addr_i[2:0]}), .wdata_i(host_wdata_i),
         .raddr_i(prm_raddr), .rdata_o(prm_rdata)
@@ -434,6 +441,7 @@ module lif_core #(
         step_done_o <= 1'b0;
         done_o <= 1'b0;
         in_we <= 1'b0;
+        in_spike_o <= 1'b0;
         in_waddr <= in_cnt_q[IN_AW-1:0];
         in_wdata <= {IN_AW{1'b0}};
 
@@ -480,6 +488,7 @@ module lif_core #(
                     ld_cnt <= 4'd0;
                 end else begin
                     in_we <= 1'b1;
+                    in_spike_o <= 1'b1;
                     in_wdata <= ev_index_i[IN_AW-1:0];
                     in_cnt_q <= in_cnt_q + 1'b1;
                 end
@@ -504,6 +513,7 @@ module lif_core #(
             enc_j3 <= enc_j2;
             if (enc_spike) begin
                 in_we <= 1'b1;
+                in_spike_o <= 1'b1;
                 in_wdata <= enc_j3;
                 in_cnt_q <= in_cnt_q + 1'b1;
             end
@@ -618,9 +628,10 @@ module lif_core #(
 
         if (rst_i) begin
             state_q <= S_IDLE;
-            num_layers_q <= {(LYW+1){1'b0}};
-            num_inputs_q <= {INW{1'b0}};
-            seed_q <= 32'd1;
+            in_spike_o <= 1'b0;
+            num_layers_q <= NLAYERS_INIT[LYW:0];
+            num_inputs_q <= NINPUTS_INIT[INW-1:0];
+            seed_q <= SEED_INIT;
             step_q <= 32'd0;
             first_q <= 1'b1;
         end

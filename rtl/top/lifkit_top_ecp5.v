@@ -14,6 +14,11 @@ module lifkit_top_ecp5 #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
+    parameter         WMEM_INIT  = "",       // baked network (docs/rtl.md): weight RAM hex file
+    parameter         PRM_INIT   = "",       // baked network: parameter memory hex file
+    parameter integer NLAYERS_INIT = 0,      // baked network: register reset values
+    parameter integer NINPUTS_INIT = 0,
+    parameter [31:0]  SEED_INIT  = 32'd1,
     parameter integer WSH        = 2,        // log2 link window (frames in flight): 4 on ECP5
     parameter integer IAW        = 13        // event staging RAM, log2 bytes: 8 KiB: events of MNIST-sized samples
 ) (
@@ -44,12 +49,13 @@ module lifkit_top_ecp5 #(
     // results from the host port after done_o.
     /* verilator lint_off PINCONNECTEMPTY */
     lif_core #(.LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM)) u_core (
+        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT),
+        .NLAYERS_INIT(NLAYERS_INIT), .NINPUTS_INIT(NINPUTS_INIT), .SEED_INIT(SEED_INIT)) u_core (
         .clk_i(clk_i), .rst_i(rst_i),
         .host_req_i(h_req), .host_we_i(h_we), .host_addr_i(h_addr), .host_wdata_i(h_wd),
         .host_gnt_o(h_gnt), .host_rvalid_o(h_rv), .host_rdata_o(h_rd),
         .run_start_i(r_start), .run_steps_i(r_steps), .run_mode_i(r_mode), .run_clear_i(r_clear),
-        .busy_o(), .step_done_o(), .done_o(c_done),
+        .busy_o(), .step_done_o(), .done_o(c_done), .in_spike_o(),
         .ev_valid_i(ev_v), .ev_ready_o(ev_r), .ev_eos_i(ev_eos), .ev_index_i(ev_idx),
         .upd_valid_o(), .upd_layer_o(), .upd_index_o(), .upd_i_o(), .upd_v_o(),
         .upd_spike_o(), .upd_refr_o());

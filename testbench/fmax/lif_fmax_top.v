@@ -28,7 +28,7 @@ module lif_fmax_top #(
         .host_req_i(chain_q[0]), .host_we_i(chain_q[1]), .host_addr_i(chain_q[25:2]),
         .host_wdata_i(chain_q[57:26]), .host_gnt_o(gnt), .host_rvalid_o(rvalid), .host_rdata_o(rdata),
         .run_start_i(chain_q[58]), .run_steps_i(chain_q[90:59]), .run_mode_i(chain_q[91]),
-        .run_clear_i(chain_q[92]), .busy_o(busy), .step_done_o(sdone), .done_o(done),
+        .run_clear_i(chain_q[92]), .busy_o(busy), .step_done_o(sdone), .done_o(done), .in_spike_o(),
         .ev_valid_i(chain_q[93]), .ev_ready_o(evr), .ev_eos_i(chain_q[94]), .ev_index_i(chain_q[110:95]),
         .upd_valid_o(uv), .upd_layer_o(ul), .upd_index_o(ux), .upd_i_o(ui), .upd_v_o(uv_),
         .upd_spike_o(us), .upd_refr_o(ur)

@@ -37,7 +37,7 @@ module tb_lif_core;
         .host_req_i(host_req), .host_we_i(host_we), .host_addr_i(host_addr), .host_wdata_i(host_wdata),
         .host_gnt_o(host_gnt), .host_rvalid_o(host_rvalid), .host_rdata_o(host_rdata),
         .run_start_i(run_start), .run_steps_i(run_steps), .run_mode_i(run_mode), .run_clear_i(run_clear),
-        .busy_o(busy), .step_done_o(step_done), .done_o(done),
+        .busy_o(busy), .step_done_o(step_done), .done_o(done), .in_spike_o(),
         .ev_valid_i(ev_valid), .ev_ready_o(ev_ready), .ev_eos_i(ev_eos), .ev_index_i(ev_index),
         .upd_valid_o(upd_valid), .upd_layer_o(upd_layer), .upd_index_o(upd_index), .upd_i_o(upd_i),
         .upd_v_o(upd_v), .upd_spike_o(upd_spike), .upd_refr_o(upd_refr)
