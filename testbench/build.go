@@ -21,6 +21,13 @@ type BuildOptions struct {
 	Trace bool
 	// Defines are Verilog macros, e.g. "LIF_MUT_ROUND" for a deliberate mutation.
 	Defines []string
+	// Params are extra parameter overrides as NAME=value, Verilog literals (a string in
+	// double quotes), e.g. the baked-network parameters WMEM_INIT and PRM_INIT. Files they
+	// name enter the cache key through Inputs.
+	Params []string
+	// Inputs are files the build reads besides the sources ($readmemh images); their
+	// contents enter the cache key.
+	Inputs []string
 }
 
 // ToolError says a tool is missing and how to provide it.
@@ -106,6 +113,17 @@ func Build(c Config, o BuildOptions) (string, error) {
 	}
 	for _, d := range o.Defines {
 		args = append(args, "+define+"+d)
+	}
+	for _, p := range o.Params {
+		args = append(args, "-G"+p)
+	}
+	for _, f := range o.Inputs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("testbench: %w", err)
+		}
+		fmt.Fprintf(h, "input %s %d\n", f, len(b))
+		h.Write(b)
 	}
 	if o.Trace {
 		args = append(args, "--trace-fst", "-CFLAGS", "-DLIF_TRACE")
