@@ -5,6 +5,9 @@ import "math"
 // Adam is the Adam optimiser (Kingma & Ba 2015) over a network's weights.
 type Adam struct {
 	LR, Beta1, Beta2, Eps float64
+	// WeightDecay is decoupled weight decay (AdamW): each update first multiplies every
+	// weight by 1 - LR*WeightDecay.
+	WeightDecay float64
 	// Step counts the updates made so far.
 	Step int
 	M, V *grads
@@ -19,8 +22,12 @@ func (a *Adam) update(p, g *grads) {
 	b1c := 1 - math.Pow(a.Beta1, float64(a.Step))
 	b2c := 1 - math.Pow(a.Beta2, float64(a.Step))
 	lr := a.LR * math.Sqrt(b2c) / b1c
+	keep := 1 - a.LR*a.WeightDecay
 	upd := func(p, g, m, v []float64) {
 		for k, gk := range g {
+			if a.WeightDecay != 0 {
+				p[k] *= keep
+			}
 			m[k] = a.Beta1*m[k] + (1-a.Beta1)*gk
 			v[k] = a.Beta2*v[k] + (1-a.Beta2)*gk*gk
 			p[k] -= lr * m[k] / (math.Sqrt(v[k]) + a.Eps)

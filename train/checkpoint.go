@@ -66,6 +66,7 @@ func Resume(c *Checkpoint) (*Trainer, error) {
 			return nil, fmt.Errorf("train: checkpoint optimiser state does not match the network's shape")
 		}
 		t.Adam = c.Adam
+		t.Adam.WeightDecay = c.Config.WeightDecay
 	}
 	t.EpochsDone = c.EpochsDone
 	return t, nil

@@ -205,12 +205,16 @@ type worker struct {
 	in     trace // input spikes (idx/off only)
 	layers []trace
 	// integer and float state
-	iI, iV  [][]int32
-	iacc    [][]int32
-	fI, fV  [][]float64
-	facc    [][]float64
-	r       [][]uint8
-	srcBuf  []int
+	iI, iV [][]int32
+	iacc   [][]int32
+	fI, fV [][]float64
+	facc   [][]float64
+	r      [][]uint8
+	srcBuf []int
+	// draws, when non-nil, replaces the encoder's draw table for the current sample
+	// (training-only augmentation; see Augment).
+	draws   []uint8
+	aug     augmentation
 	prevBuf [][]int
 	cur     [][]int
 	// backward scratch
@@ -245,7 +249,11 @@ func (w *worker) inputSpikes(c *compiled, s *sim.Sample, t int) []int {
 	src := w.srcBuf[:0]
 	switch {
 	case s.Intensity != nil:
-		d := c.table.draws[t*c.inputs : (t+1)*c.inputs]
+		all := c.table.draws
+		if w.draws != nil {
+			all = w.draws
+		}
+		d := all[t*c.inputs : (t+1)*c.inputs]
 		for j, x := range s.Intensity {
 			if d[j] < x {
 				src = append(src, j)

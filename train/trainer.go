@@ -31,6 +31,12 @@ type Config struct {
 	// Workers bounds the goroutines over a batch (default GOMAXPROCS). Results do not depend
 	// on it.
 	Workers int
+	// WeightDecay is decoupled weight decay (AdamW, Loshchilov & Hutter 2019): every update
+	// first multiplies each weight by 1 - LR*WeightDecay, with the current learning rate.
+	// Default 0 (off).
+	WeightDecay float64
+	// Augment is training-only data augmentation, applied by RunEpoch (default: none).
+	Augment Augment
 }
 
 func (c Config) withDefaults() Config {
@@ -104,12 +110,19 @@ func NewTrainer(fn *sim.FloatNetwork, cfg Config) (*Trainer, error) {
 	if cfg.BatchSize < 1 {
 		return nil, fmt.Errorf("train: batch size must be at least 1, got %d", cfg.BatchSize)
 	}
+	if cfg.WeightDecay < 0 || cfg.WeightDecay*cfg.LR >= 1 {
+		return nil, fmt.Errorf("train: weight decay must be at least 0 and below 1/lr, got %g", cfg.WeightDecay)
+	}
+	if err := cfg.Augment.check(fn.Inputs); err != nil {
+		return nil, err
+	}
 	t := &Trainer{Config: cfg, Net: fn, tables: map[int]*encoderTable{}}
 	t.params = &grads{W: make([][]float64, len(fn.Layers)), R: make([][]float64, len(fn.Layers))}
 	for li := range fn.Layers {
 		t.params.W[li], t.params.R[li] = fn.Layers[li].W, fn.Layers[li].R
 	}
 	t.Adam = DefaultAdam(cfg.LR)
+	t.Adam.WeightDecay = cfg.WeightDecay
 	t.Adam.M, t.Adam.V = newGrads(fn), newGrads(fn)
 	if err := t.Calibrate(); err != nil {
 		return nil, err
@@ -196,8 +209,14 @@ type BatchStats struct {
 
 // Step runs forward and backward passes over batch (in parallel over fixed chunks, summed in
 // order) and applies one Adam update to the mean gradient. In QAT mode the weights are then
-// clamped to the range the integer format can hold.
+// clamped to the range the integer format can hold. Step uses the samples as given (no
+// augmentation; RunEpoch augments).
 func (t *Trainer) Step(batch []sim.Sample) (BatchStats, error) {
+	return t.step(batch, nil)
+}
+
+// step is Step; keys, when non-nil, identify every sample of the batch for Config.Augment.
+func (t *Trainer) step(batch []sim.Sample, keys []augKey) (BatchStats, error) {
 	start := time.Now()
 	if len(batch) == 0 {
 		return BatchStats{}, errors.New("train: empty batch")
@@ -215,7 +234,16 @@ func (t *Trainer) Step(batch []sim.Sample) (BatchStats, error) {
 		g := t.chunks[ch]
 		g.zero()
 		for i := ch * chunkSize; i < min(len(batch), (ch+1)*chunkSize); i++ {
-			r, err := w.sample(c, &batch[i], t.Config.Objective, t.Config.Surrogate, g)
+			s := &batch[i]
+			w.draws = nil
+			if keys != nil {
+				var err error
+				if s, w.draws, err = w.aug.apply(&t.Config, s, keys[i]); err != nil {
+					return fmt.Errorf("sample %d: %w", i, err)
+				}
+			}
+			r, err := w.sample(c, s, t.Config.Objective, t.Config.Surrogate, g)
+			w.draws = nil
 			if err != nil {
 				return fmt.Errorf("sample %d: %w", i, err)
 			}
@@ -429,7 +457,8 @@ type RecorderFunc func(Event) error
 func (f RecorderFunc) Record(e Event) error { return f(e) }
 
 // RunEpoch shuffles data (with Config.Seed and the epoch number,
-// so a resumed run repeats the same order), runs Step over every batch, records a BatchDone
+// so a resumed run repeats the same order), runs Step over every batch (with the
+// augmentation of Config.Augment, keyed by the epoch and each sample's index in data), records a BatchDone
 // event after each (rec may be nil) and returns the epoch's summary as an EpochDone event,
 // which the caller completes with validation figures and records.
 func (t *Trainer) RunEpoch(data []sim.Sample, rec Recorder) (Event, error) {
@@ -442,14 +471,24 @@ func (t *Trainer) RunEpoch(data []sim.Sample, rec Recorder) (Event, error) {
 	bs := t.Config.BatchSize
 	nb := (len(data) + bs - 1) / bs
 	batch := make([]sim.Sample, 0, bs)
+	var keys []augKey
+	if t.Config.Augment.active() {
+		keys = make([]augKey, 0, bs)
+	}
 	ev := Event{Kind: EpochDone, Epoch: t.EpochsDone, Batches: nb, ValLoss: math.NaN(), ValAccuracy: math.NaN()}
 	correct := 0
 	for b := range nb {
 		batch = batch[:0]
+		if keys != nil {
+			keys = keys[:0]
+		}
 		for _, i := range perm[b*bs : min(len(data), (b+1)*bs)] {
 			batch = append(batch, data[i])
+			if keys != nil {
+				keys = append(keys, augKey{epoch: t.EpochsDone, index: i})
+			}
 		}
-		st, err := t.Step(batch)
+		st, err := t.step(batch, keys)
 		if err != nil {
 			return ev, fmt.Errorf("epoch %d batch %d: %w", t.EpochsDone, b, err)
 		}

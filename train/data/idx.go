@@ -71,8 +71,10 @@ func ReadIDX(r io.Reader) ([]int, []byte, error) {
 // Images is a labelled set of images, one byte per pixel.
 type Images struct {
 	Count, Pixels int
-	Pix           []byte // Count * Pixels
-	Labels        []byte
+	// Width is the number of pixels per row (the IDX file's last size), 0 when unknown.
+	Width  int
+	Pix    []byte // Count * Pixels
+	Labels []byte
 }
 
 // Image returns image k's pixels.
@@ -104,7 +106,11 @@ func LoadIDXPair(images, labels string) (*Images, error) {
 	if len(di) < 2 || len(dl) != 1 || di[0] != dl[0] {
 		return nil, fmt.Errorf("data: %s has sizes %v and %s has %v; want N x ... images and N labels", images, di, labels, dl)
 	}
-	return &Images{Count: di[0], Pixels: len(pix) / max(di[0], 1), Pix: pix, Labels: lab}, nil
+	im := &Images{Count: di[0], Pixels: len(pix) / max(di[0], 1), Pix: pix, Labels: lab}
+	if len(di) >= 3 {
+		im.Width = di[len(di)-1]
+	}
+	return im, nil
 }
 
 // Encoding is how an image becomes input spikes.
@@ -170,6 +176,9 @@ func FromImages(name string, train, test *Images, opt ImageOptions) (*Set, error
 	}
 	tr := conv(train)
 	s := &Set{Name: name, Inputs: train.Pixels, Classes: classes, Steps: opt.Steps, Test: conv(test)}
+	if opt.Encoding == Rate && train.Width > 0 && train.Width == test.Width {
+		s.Width = train.Width
+	}
 	nv := max(0, min(opt.Val, len(tr)-1))
 	s.Train, s.Val = tr[:len(tr)-nv], tr[len(tr)-nv:]
 	return s, s.Check()

@@ -12,9 +12,12 @@ type Set struct {
 	Inputs  int
 	Classes int
 	Steps   int // steps per sample
-	Train   []sim.Sample
-	Val     []sim.Sample
-	Test    []sim.Sample
+	// Width is the image width in pixels when the samples are images carried as intensities
+	// (rows of Width inputs, for shift augmentation); 0 otherwise.
+	Width int
+	Train []sim.Sample
+	Val   []sim.Sample
+	Test  []sim.Sample
 }
 
 // Check verifies the invariants of a Set: every sample well formed, every label in range.

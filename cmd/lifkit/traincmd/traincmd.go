@@ -48,12 +48,20 @@ type Options struct {
 	Epochs         int
 	Batch          int
 	LR             float64
-	LRDecay        float64 // the learning rate of epoch e is LR * LRDecay^e
-	Seed           uint64
-	Surrogate      string
-	SurrScale      float64
-	RegTotal       float64
-	RegNeuron      float64
+	LRDecay        float64 // the learning rate of epoch e is LR * LRDecay^e (schedule exp)
+	// LRSchedule is exp (LR * LRDecay^e) or cosine (LR * (1 + cos(pi e / Epochs)) / 2).
+	LRSchedule  string
+	WeightDecay float64 // decoupled (AdamW) weight decay; 0: off
+	// AugmentSeed, when nonzero, gives every training sample its own rate-code draws in every
+	// epoch (train.Augment.EncoderSeed); Shift translates training images by up to Shift
+	// pixels. Both are training-only: evaluation and export use the network's encoder seed.
+	AugmentSeed uint64
+	Shift       int
+	Seed        uint64
+	Surrogate   string
+	SurrScale   float64
+	RegTotal    float64
+	RegNeuron   float64
 	// Time constants in ms and the step dt; 0 takes the data set's default.
 	TauSyn, TauMem, TauOut, Dt float64
 	InitScale                  float64
@@ -72,7 +80,7 @@ type Options struct {
 // DefaultOptions are the defaults of `lifkit train`.
 func DefaultOptions() Options {
 	return Options{Dataset: "randman", DataSeed: 1, Encoding: "rate", Hidden: []int{128}, Output: "readout",
-		WeightBits: 8, StateBits: 16, Mode: "qat", Epochs: 20, Batch: 64, LR: 5e-3, LRDecay: 0.96, Seed: 1,
+		WeightBits: 8, StateBits: 16, Mode: "qat", Epochs: 20, Batch: 64, LR: 5e-3, LRDecay: 0.96, LRSchedule: "exp", Seed: 1,
 		Surrogate: string(train.FastSigmoid), SurrScale: 5, InitScale: 1, Reset: "zero", Out: "net.yaml",
 		Plots: true, Progress: true}
 }
@@ -163,7 +171,14 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 	if arch.Output == sim.LIF {
 		loss = train.SpikeCountCE
 	}
+	if o.LRSchedule != "exp" && o.LRSchedule != "cosine" {
+		return nil, fmt.Errorf("train: --lr-schedule must be exp or cosine, got %q", o.LRSchedule)
+	}
+	if o.Shift > 0 && ds.Width == 0 {
+		return nil, fmt.Errorf("train: --shift needs image data carried as intensities (mnist, fashion or idx:DIR with --encoding rate); %s is not", ds.Name)
+	}
 	cfg := train.Config{Mode: train.Mode(o.Mode), LR: o.LR, BatchSize: o.Batch, Seed: o.Seed, Surrogate: surr, Workers: o.Workers,
+		WeightDecay: o.WeightDecay, Augment: train.Augment{EncoderSeed: o.AugmentSeed, Shift: o.Shift, Width: ds.Width},
 		Objective: train.Objective{Loss: loss, RegTotal: o.RegTotal, RegNeuron: o.RegNeuron, DetachReset: true},
 		Convert:   train.ConvertOptions{WeightBits: o.WeightBits, StateBits: o.StateBits}}
 	ckpt := CheckpointPath(o.Out)
@@ -217,7 +232,7 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 	}
 	for tr.EpochsDone < o.Epochs {
 		e := tr.EpochsDone
-		tr.Adam.LR = o.LR * math.Pow(o.LRDecay, float64(e))
+		tr.Adam.LR = LearningRate(o, e)
 		var bar *progressbar.ProgressBar
 		if progress != nil {
 			bar = progressbar.NewOptions(len(ds.Train), progressbar.OptionSetWriter(progress),
@@ -290,6 +305,14 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 		fmt.Fprintf(log, "plots: %s\n", strings.Join(files, ", "))
 	}
 	return res, nil
+}
+
+// LearningRate is the learning rate of epoch e (0-based) under o's schedule.
+func LearningRate(o Options, e int) float64 {
+	if o.LRSchedule == "cosine" {
+		return o.LR * (1 + math.Cos(math.Pi*float64(e)/float64(max(o.Epochs, 1)))) / 2
+	}
+	return o.LR * math.Pow(o.LRDecay, float64(e))
 }
 
 type simEval struct {
@@ -432,7 +455,11 @@ Data sets: randman, mnist, fashion, idx:DIR, events:TRAIN.yaml[,TEST.yaml].`,
 	f.IntVar(&o.Epochs, "epochs", o.Epochs, "total epochs (with --resume: including those done)")
 	f.IntVar(&o.Batch, "batch", o.Batch, "batch size")
 	f.Float64Var(&o.LR, "lr", o.LR, "Adam learning rate of the first epoch")
-	f.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning rate factor per epoch")
+	f.Float64Var(&o.LRDecay, "lr-decay", o.LRDecay, "learning rate factor per epoch (--lr-schedule exp)")
+	f.StringVar(&o.LRSchedule, "lr-schedule", o.LRSchedule, "exp (lr * lr-decay^epoch) or cosine (lr * (1 + cos(pi epoch/epochs))/2)")
+	f.Float64Var(&o.WeightDecay, "weight-decay", 0, "decoupled (AdamW) weight decay: each update multiplies the weights by 1 - lr*weight-decay")
+	f.Uint64Var(&o.AugmentSeed, "augment-seed", 0, "nonzero: every training sample gets its own rate-code draws each epoch, from this seed (training only; export keeps the network's encoder seed)")
+	f.IntVar(&o.Shift, "shift", 0, "translate training images by up to this many pixels each way, at random each epoch (training only)")
 	f.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the initial weights and the shuffling; the same seed gives the same network")
 	f.StringVar(&o.Surrogate, "surrogate", o.Surrogate, "fast-sigmoid, atan or triangle")
 	f.Float64Var(&o.SurrScale, "surrogate-scale", o.SurrScale, "surrogate steepness (larger is narrower)")

@@ -2,6 +2,7 @@ package traincmd
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,6 +103,9 @@ func TestTrainErrors(t *testing.T) {
 		{"bits", func(o *Options) { o.WeightBits = 9 }, "weight bits"},
 		{"output", func(o *Options) { o.Output = "softmax" }, "--output"},
 		{"resume", func(o *Options) { o.Resume = true }, "--resume"},
+		{"shift", func(o *Options) { o.Shift = 1 }, "--shift"},
+		{"schedule", func(o *Options) { o.LRSchedule = "linear" }, "--lr-schedule"},
+		{"decay", func(o *Options) { o.WeightDecay = -1 }, "weight decay"},
 	}
 	for _, c := range cases {
 		o := smallOptions(filepath.Join(dir, c.name, "net.yaml"))
@@ -138,5 +142,27 @@ func TestCommandFlags(t *testing.T) {
 	c.SetErr(&out)
 	if err := c.Execute(); err == nil || !strings.Contains(err.Error(), "--hidden") {
 		t.Errorf("bad --hidden: %v", err)
+	}
+}
+
+func TestLearningRate(t *testing.T) {
+	o := DefaultOptions()
+	o.LR, o.LRDecay, o.Epochs = 0.01, 0.5, 4
+	cases := []struct {
+		schedule string
+		epoch    int
+		want     float64
+	}{
+		{"exp", 0, 0.01},
+		{"exp", 2, 0.0025},
+		{"cosine", 0, 0.01},
+		{"cosine", 2, 0.005},
+		{"cosine", 4, 0},
+	}
+	for _, c := range cases {
+		o.LRSchedule = c.schedule
+		if got := LearningRate(o, c.epoch); math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%s epoch %d: %v, want %v", c.schedule, c.epoch, got, c.want)
+		}
 	}
 }
