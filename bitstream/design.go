@@ -55,6 +55,7 @@ func BringupDesign(root string) (Design, error) {
 		LEDsParam:  "LEDS",
 		LEDPort:    "led_o",
 		CoreParams: true,
+		Bakeable:   true,
 	}, nil
 }
 
@@ -91,6 +92,7 @@ func TopDesign(root string, f board.Family) (Design, error) {
 		Params:     map[string]string{},
 		ClockParam: "CLK_HZ",
 		CoreParams: true,
+		Bakeable:   true,
 		Extra: []Memory{
 			{Name: "link rx frame buffer", Width: 8, Depth: 1 << 9},
 			{Name: "link tx frame buffer", Width: 8, Depth: 1 << 9},

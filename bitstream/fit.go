@@ -1,6 +1,7 @@
 package bitstream
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -55,7 +56,34 @@ func (e *MisfitError) Error() string {
 // mode of each (Yosys may choose another; the report after place and route has the real
 // figure).
 func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
+	return fitOn(b, b.DeviceInfo(), s, extra)
+}
+
+// FitBaked is Fit for a network baked into the bitstream (Options.Bake): its weights must be
+// in block RAM, since SPRAM cannot be initialised at configuration, so the UP5K's SPRAM is not
+// counted. A shape that fits with SPRAM but not without gets a *BakeError that says so.
+func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 	d := b.DeviceInfo()
+	if d.SPRAM == 0 {
+		return fitOn(b, d, s, extra)
+	}
+	nd := d
+	nd.SPRAM = 0
+	p, err := fitOn(b, nd, s, extra)
+	if err != nil {
+		var me *MisfitError
+		if errors.As(err, &me) {
+			if _, err2 := Fit(b, s, extra...); err2 == nil {
+				return p, &BakeError{Board: b.Name, Reason: fmt.Sprintf(
+					"%s fits %s only with its weights in SPRAM, which cannot be initialised at configuration; in block RAM it needs %d %s of %s, the device has %d",
+					me.Shape, me.Part, me.Need, me.Unit, me.Resource, me.Have)}
+			}
+		}
+	}
+	return p, err
+}
+
+func fitOn(b *board.Board, d board.Device, s Shape, extra []Memory) (Plan, error) {
 	p, err := bestPlan(d, s, extra)
 	if err != nil {
 		return p, err

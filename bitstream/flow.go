@@ -20,6 +20,13 @@ import (
 	"github.com/lifkit/lifkit/bitstream/board"
 	"github.com/lifkit/lifkit/bitstream/toolchain"
 	"github.com/lifkit/lifkit/internal/atomicfile"
+	"github.com/lifkit/lifkit/sim"
+)
+
+// The baked network's $readmemh images, in the build's working directory (Yosys runs there).
+const (
+	bakedWeights = "baked_weights.hex"
+	bakedParams  = "baked_params.hex"
 )
 
 // flowVersion is part of every cache key: bump it when the flow's commands change.
@@ -38,6 +45,7 @@ type Design struct {
 	LEDPort     string            // LED output port ("" = the wrapper drives the LEDs itself)
 	Extra       []Memory          // memories outside lif_core (the host link's), for the fit check
 	CoreParams  bool              // pass the sized lif_core parameters (Core.Params)
+	Bakeable    bool              // the top passes WMEM_INIT, PRM_INIT and the *_INIT registers to lif_core
 	Placeholder bool              // the stand-in top: the report says so
 }
 
@@ -70,7 +78,11 @@ type Event struct {
 type Options struct {
 	Board  *board.Board
 	Design Design
-	Shape  *Shape  // network or core configuration to size the core for; nil = no core sizing
+	Shape  *Shape // network or core configuration to size the core for; nil = no core sizing
+	// Bake, if set, is built into the bitstream (docs/bitstreams.md, "Baked networks"): its
+	// weights and parameters initialise the core's block RAM, so the board runs it without a
+	// host loading it. The core is sized for it (Shape is ignored).
+	Bake   *sim.Network
 	MHz    float64 // target core clock; 0 = the family default (iCE40 50 MHz, ECP5 100 MHz)
 	Seed   int     // nextpnr placement seed
 	OutDir string  // where FILE.{bin,bit}, FILE.report.json and FILE.summary.txt go
@@ -156,8 +168,20 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	for k, v := range o.Design.Params {
 		params[k] = v
 	}
+	var img *Image
+	if o.Bake != nil {
+		if !o.Design.Bakeable || !o.Design.CoreParams {
+			return nil, &BakeError{Board: b.Name, Reason: "design " + o.Design.Name + " has no initialisation parameters for lif_core"}
+		}
+		s := ShapeOf(o.Bake)
+		o.Shape = &s
+	}
 	if o.Shape != nil {
-		p, err := Fit(b, *o.Shape, o.Design.Extra...)
+		fit := Fit
+		if o.Bake != nil {
+			fit = FitBaked
+		}
+		p, err := fit(b, *o.Shape, o.Design.Extra...)
 		if err != nil {
 			return nil, err
 		}
@@ -166,6 +190,16 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 			for k, v := range p.Core.Params() {
 				params[k] = strconv.Itoa(v)
 			}
+		}
+		if o.Bake != nil {
+			if img, err = Bake(p.Core, o.Bake); err != nil {
+				return nil, err
+			}
+			params["WMEM_INIT"], params["PRM_INIT"] = `"`+bakedWeights+`"`, `"`+bakedParams+`"`
+			params["NLAYERS_INIT"] = strconv.Itoa(img.NumLayers)
+			params["NINPUTS_INIT"] = strconv.Itoa(img.NumInputs)
+			params["SEED_INIT"] = fmt.Sprintf("32'd%d", img.Seed)
+			rep.Baked = true
 		}
 	}
 	clk, err := PlanClock(b, o.MHz)
@@ -236,6 +270,11 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		sj, _ := json.Marshal(o.Shape)
 		fmt.Fprintf(h, "shape %s\x00", sj)
 	}
+	if img != nil {
+		fmt.Fprintf(h, "bake %d %d\x00", len(img.Weights), len(img.Params))
+		h.Write(img.Weights)
+		h.Write(img.Params)
+	}
 	rep.InputHash = hex.EncodeToString(h.Sum(nil))
 	ext := ".bin"
 	if b.Family == board.ECP5 {
@@ -274,6 +313,14 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	}
 	if err := os.WriteFile(filepath.Join(work, WrapperTop+".v"), []byte(wrapper), 0o644); err != nil {
 		return nil, fmt.Errorf("bitstream: %w", err)
+	}
+	if img != nil {
+		if err := os.WriteFile(filepath.Join(work, bakedWeights), img.Weights, 0o644); err != nil {
+			return nil, fmt.Errorf("bitstream: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(work, bakedParams), img.Params, 0o644); err != nil {
+			return nil, fmt.Errorf("bitstream: %w", err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(work, consName), []byte(cons), 0o644); err != nil {
 		return nil, fmt.Errorf("bitstream: %w", err)

@@ -19,6 +19,7 @@ type Report struct {
 	Design      string           `json:"design"`
 	Placeholder bool             `json:"placeholder"` // true: the stand-in top, not the lifkit core
 	Plan        *Plan            `json:"plan,omitempty"`
+	Baked       bool             `json:"baked,omitempty"` // the network's weights and parameters are in the bitstream
 	Clock       Clocking         `json:"clock"`
 	Seed        int              `json:"seed"`
 	Bitstream   string           `json:"bitstream"`
@@ -153,6 +154,9 @@ func (r *Report) Text() string {
 	}
 	if r.Plan != nil {
 		p("plan:      %s", r.Plan.Describe())
+	}
+	if r.Baked {
+		p("network:   baked into block RAM: the board runs it at power-up, no load needed")
 	}
 	p("bitstream: %s (%d bytes, sha256 %s, preamble %s)", r.Bitstream, r.Bytes, r.SHA256[:16], r.Preamble)
 	if r.Clock.ICE40 != nil || r.Clock.ECP5 != nil {

@@ -23,7 +23,12 @@ module lifkit_bringup_top #(
     parameter integer LAYER_AW   = 8,
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
-    parameter integer WMEM_SPRAM = 0
+    parameter integer WMEM_SPRAM = 0,
+    parameter         WMEM_INIT  = "",       // baked network (docs/bitstreams.md): weight RAM image
+    parameter         PRM_INIT   = "",       // baked network: parameter memory image
+    parameter integer NLAYERS_INIT = 0,      // baked network: register reset values
+    parameter integer NINPUTS_INIT = 0,
+    parameter [31:0]  SEED_INIT  = 32'd1
 ) (
     input  wire            clk_i,
     input  wire            rst_i,
@@ -64,7 +69,9 @@ module lifkit_bringup_top #(
     wire [31:0] upd_i, upd_v;
     lif_core #(
         .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM)
+        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM),
+        .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT), .NLAYERS_INIT(NLAYERS_INIT),
+        .NINPUTS_INIT(NINPUTS_INIT), .SEED_INIT(SEED_INIT)
     ) u_core (
         .clk_i(clk_i), .rst_i(rst_i),
         .host_req_i(host_req_q), .host_we_i(host_we_q), .host_addr_i(host_addr_q),

@@ -116,7 +116,7 @@ ECPPACK override.`,
 	fl.BoolVar(&f.noCache, "no-cache", false, "always run the tools")
 	fl.BoolVar(&f.placeholder, "placeholder", false, "build the flow's stand-in top (UART echo + LEDs) instead of lif_core")
 	fl.BoolVar(&f.bringup, "bringup", false, "build lif_core behind the bring-up UART bridge (bitstream/hdl) instead of rtl/top's host link")
-	fl.BoolVar(&f.bake, "bake", false, "put the network's weights into block RAM initialisation (stand-alone boards)")
+	fl.BoolVar(&f.bake, "bake", false, "put the --net network's weights and parameters into block RAM initialisation, so the board runs it at power-up with no load (not with SPRAM weights)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress lines")
 	return cmd
 }
@@ -143,6 +143,9 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 	if !f.noCache {
 		o.CacheDir = f.cacheDir
 	}
+	if f.bake && f.net == "" {
+		return errors.New("build: --bake needs --net FILE: it puts that network's weights and parameters into the bitstream")
+	}
 	switch {
 	case f.net != "":
 		n, err := netfile.Load(f.net)
@@ -151,6 +154,9 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 		}
 		s := bitstream.ShapeOf(n)
 		o.Shape = &s
+		if f.bake {
+			o.Bake = n
+		}
 	case f.core != "":
 		s, err := bitstream.ParseShape(f.core, f.weightBits, f.stateBits)
 		if err != nil {
@@ -158,12 +164,11 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 		}
 		o.Shape = &s
 	}
-	if f.bake {
-		return errors.New("build: --bake is not available yet: it needs the lifkit top level (rtl/top) with lif_core's WMEM_INIT; the default bitstream loads weights over the host link")
-	}
 	root := toolchain.ModuleRoot()
 	var d bitstream.Design
 	switch {
+	case f.placeholder && f.bake:
+		return errors.New("build: --bake needs the lifkit core: drop --placeholder")
 	case f.placeholder && f.bringup:
 		return errors.New("build: give --placeholder or --bringup, not both")
 	case f.placeholder:

@@ -61,7 +61,7 @@ func TestBuildErrors(t *testing.T) {
 		{[]string{"build", "--board", "icebreaker", "--net", "a", "--core", "1-2"}, "not both"},
 		{[]string{"build", "--board", "icebreaker", "--core", "784-x-10"}, "want an integer"},
 		{[]string{"build", "--board", "icebreaker", "--net", dir + "/none.yaml"}, "none.yaml"},
-		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10", "--bake"}, "--bake is not available yet"},
+		{[]string{"build", "--board", "icebreaker", "--core", "784-128-10", "--bake"}, "--bake needs --net FILE"},
 		{[]string{"build", "--board", "icebreaker"}, "to size the core"},
 	}
 	for _, tc := range tests {
@@ -94,5 +94,28 @@ func TestBuildNetFile(t *testing.T) {
 	var me *bitstream.MisfitError
 	if !errors.As(err, &me) || !strings.Contains(me.Shape, "784-300r-10") {
 		t.Fatalf("err = %v, want a misfit of 784-300r-10", err)
+	}
+}
+
+// TestBakeRefusedWhenOnlySPRAMHoldsTheWeights: 784-128-10 fits the iCEBreaker with its weights
+// in SPRAM, which cannot be initialised, so --bake is refused before any tool runs, with the
+// way out (load at run time) in the message.
+func TestBakeRefusedWhenOnlySPRAMHoldsTheWeights(t *testing.T) {
+	t.Setenv("YOSYS", "/nonexistent/yosys") // a tool run would fail differently
+	r := rand.New(rand.NewPCG(6, 7))
+	n := simtest.Network(r, simtest.Shape{Inputs: 784, Hidden: []int{128}, Outputs: 10, WeightBits: 8, StateBits: 16, Recurrent: -1})
+	p := filepath.Join(t.TempDir(), "net.yaml")
+	if err := netfile.Save(p, n); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, "build", "--board", "icebreaker", "--net", p, "--bake", "--no-cache", "--out", t.TempDir())
+	var be *bitstream.BakeError
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), "SPRAM") || !strings.Contains(err.Error(), "without --bake") {
+		t.Fatalf("err = %v, want a BakeError naming SPRAM and the run-time load", err)
+	}
+	// Without --bake the same network is accepted by the fit check (the tool then fails).
+	_, err = run(t, "build", "--board", "icebreaker", "--net", p, "--no-cache", "--out", t.TempDir())
+	if errors.As(err, &be) || err == nil || !strings.Contains(err.Error(), "yosys") {
+		t.Fatalf("without --bake: err = %v, want the missing yosys", err)
 	}
 }
