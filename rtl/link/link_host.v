@@ -9,6 +9,7 @@ module link_host #(
     parameter integer MAXBODY    = 256,      // largest frame body, 64 .. 2^AW - 22
     parameter integer WSH        = 0,        // log2 window: 2^WSH frames in flight (rx and tx slots)
     parameter integer IAW        = 11,       // log2 input staging RAM bytes
+    parameter integer TAW        = 0,        // log2 trace words (space 8); 0: no trace
     parameter integer LANES      = 8,        // the core's parameters (reported in INFO)
     parameter integer SMAX       = 16,
     parameter integer ACC_W      = 24,
@@ -36,6 +37,10 @@ module link_host #(
     output wire        run_mode_o,
     output wire        run_clear_o,
     input  wire        done_i,
+    input  wire        in_spike_i,         // lif_core in_spike_o
+    input  wire        upd_valid_i,        // lif_core update stream (trace)
+    input  wire [3:0]  upd_layer_i,
+    input  wire [31:0] upd_v_i,
     output wire        ev_valid_o,
     input  wire        ev_ready_i,
     output wire        ev_eos_o,
@@ -96,7 +101,7 @@ module link_host #(
     link_uart_tx #(.CLKS_PER_BIT(CPB)) u_tx (.clk_i(clk_i), .rst_i(rst_i), .valid_i(tx_v),
         .data_i(tx_d), .ready_o(tx_r), .tx_o(uart_tx_o));
 
-    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .CLK_HZ(CLK_HZ), .BAUD(BAUD),
+    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .TAW(TAW), .CLK_HZ(CLK_HZ), .BAUD(BAUD),
         .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
         .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .FLEN(FLEN), .FAMILY(FAMILY)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i),
@@ -108,6 +113,7 @@ module link_host #(
         .host_req_o(host_req_o), .host_we_o(host_we_o), .host_addr_o(host_addr_o),
         .host_wdata_o(host_wdata_o), .host_gnt_i(host_gnt_i), .host_rvalid_i(host_rvalid_i),
         .host_rdata_i(host_rdata_i), .run_start_o(run_start_o), .run_steps_o(run_steps_o),
-        .run_mode_o(run_mode_o), .run_clear_o(run_clear_o), .done_i(done_i),
+        .run_mode_o(run_mode_o), .run_clear_o(run_clear_o), .done_i(done_i), .in_spike_i(in_spike_i),
+        .upd_valid_i(upd_valid_i), .upd_layer_i(upd_layer_i), .upd_v_i(upd_v_i),
         .ev_valid_o(ev_valid_o), .ev_ready_i(ev_ready_i), .ev_eos_o(ev_eos_o), .ev_index_o(ev_index_o));
 endmodule

@@ -20,6 +20,7 @@ module lifkit_top_ecp5 #(
     parameter integer NINPUTS_INIT = 0,
     parameter [31:0]  SEED_INIT  = 32'd1,
     parameter integer WSH        = 2,        // log2 link window (frames in flight): 4 on ECP5
+    parameter integer TAW        = 10,        // log2 trace words (space 8: readout V per step); 0: no TRACE
     parameter integer IAW        = 13        // event staging RAM, log2 bytes: 8 KiB: events of MNIST-sized samples
 ) (
     input  wire clk_i,
@@ -34,19 +35,22 @@ module lifkit_top_ecp5 #(
     wire [31:0] r_steps;
     wire        ev_v, ev_r, ev_eos;
     wire [15:0] ev_idx;
+    wire        c_in_spike, u_valid;
+    wire [3:0]  u_layer;
+    wire [31:0] u_v;
 
-    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .WSH(WSH), .IAW(IAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
+    link_host #(.CLK_HZ(CLK_HZ), .BAUD(BAUD), .WSH(WSH), .IAW(IAW), .TAW(TAW), .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W),
         .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW), .LAYER_AW(LAYER_AW), .IN_AW(IN_AW),
         .WMEM_AW(WMEM_AW), .FLEN(4), .FAMILY("ecp5")) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .host_req_o(h_req), .host_we_o(h_we), .host_addr_o(h_addr), .host_wdata_o(h_wd),
         .host_gnt_i(h_gnt), .host_rvalid_i(h_rv), .host_rdata_i(h_rd),
         .run_start_o(r_start), .run_steps_o(r_steps), .run_mode_o(r_mode), .run_clear_o(r_clear),
-        .done_i(c_done),
+        .done_i(c_done), .in_spike_i(c_in_spike), .upd_valid_i(u_valid), .upd_layer_i(u_layer), .upd_v_i(u_v),
         .ev_valid_o(ev_v), .ev_ready_i(ev_r), .ev_eos_o(ev_eos), .ev_index_o(ev_idx));
 
-    // The per-neuron update stream and the step pulse are for testbenches; the link reads
-    // results from the host port after done_o.
+    // The link counts input spikes (in_spike_o) and records the readout V of every step from
+    // the update stream (TRACE); it reads results from the host port after done_o.
     /* verilator lint_off PINCONNECTEMPTY */
     lif_core #(.LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
         .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT),
@@ -55,9 +59,9 @@ module lifkit_top_ecp5 #(
         .host_req_i(h_req), .host_we_i(h_we), .host_addr_i(h_addr), .host_wdata_i(h_wd),
         .host_gnt_o(h_gnt), .host_rvalid_o(h_rv), .host_rdata_o(h_rd),
         .run_start_i(r_start), .run_steps_i(r_steps), .run_mode_i(r_mode), .run_clear_i(r_clear),
-        .busy_o(), .step_done_o(), .done_o(c_done), .in_spike_o(),
+        .busy_o(), .step_done_o(), .done_o(c_done), .in_spike_o(c_in_spike),
         .ev_valid_i(ev_v), .ev_ready_o(ev_r), .ev_eos_i(ev_eos), .ev_index_i(ev_idx),
-        .upd_valid_o(), .upd_layer_o(), .upd_index_o(), .upd_i_o(), .upd_v_o(),
+        .upd_valid_o(u_valid), .upd_layer_o(u_layer), .upd_index_o(), .upd_i_o(), .upd_v_o(u_v),
         .upd_spike_o(), .upd_refr_o());
     /* verilator lint_on PINCONNECTEMPTY */
 endmodule
