@@ -147,7 +147,6 @@ func (b *bigTrace) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-
 // withSteps returns s running for steps steps (event lists cut to fit).
 func withSteps(s sim.Sample, steps int) sim.Sample {
 	s.Steps = steps
