@@ -174,7 +174,7 @@ func TestDifferentialMatrix(t *testing.T) {
 	total := totalCases()
 	for i, e := range m {
 		t.Run(e.cfg.Name, func(t *testing.T) {
-			cases := max(1, total*e.weight/sum)
+			cases := max(1, (total*e.weight+sum-1)/sum) // rounded up: the matrix runs at least total
 			seed := baseSeed() + uint64(i)*0x9E3779B9
 			if err := runMatrixEntry(t, e, cases, seed, nil); err != nil {
 				t.Fatalf("%v\nreproduce: go test ./testbench -run 'TestDifferentialMatrix/%s' -seed %#x", err, e.cfg.Name, baseSeed())
