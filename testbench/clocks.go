@@ -6,9 +6,9 @@ import "github.com/lifkit/lifkit/sim"
 // built; TestClockFormula checks them against the Verilator model on random cases.
 const (
 	clkLoad     = 9  // per layer: eight parameter reads plus the capture of the last
-	clkSynFixed = 9  // per layer with events: fetch, FIFO, row start, read/register/add/write drain
-	clkSynEmpty = 2  // per layer without events (3 with an empty recurrent phase)
-	clkNeuron   = 12 // per layer: neuron pipeline fill and drain after N issue clocks
+	clkSynFixed = 11 // per layer with events: fetch, FIFO, row start, read/register/register/add/write drain, registered idle
+	clkSynEmpty = 3  // per layer without events (4 with an empty recurrent phase)
+	clkNeuron   = 13 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
 	clkEncExtra = 4 // intensity mode: N_0 draws plus read latency, two compare registers and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat

@@ -91,17 +91,37 @@ module lif_core #(
         end
     endgenerate
 
-    // ---------------------------------------------------------------- FSM
-    localparam [3:0] S_IDLE = 4'd0, S_CLEAR = 4'd1, S_IN_EV = 4'd2, S_IN_ENC = 4'd3,
-                     S_LOAD = 4'd4, S_SYN = 4'd5, S_NEU = 4'd6, S_NEU_DRAIN = 4'd7,
-                     S_STEP_END = 4'd8;
-    reg [3:0] state_q;
-    assign busy_o = (state_q != S_IDLE);
-    assign host_gnt_o = host_req_i & ~busy_o;
-    wire host_go = host_req_i & ~busy_o;
+    // ---------------------------------------------------------------- FSM (one-hot)
+    // Every state is one register bit, so state decodes are single wires. The control that feeds
+    // RAM enables and addresses is registered (counters loaded at state entry, flags computed a
+    // cycle early): see docs/rtl.md, "Timing structure".
+    localparam integer Q_IDLE = 0, Q_CLEAR = 1, Q_IN_EV = 2, Q_IN_ENC = 3, Q_LOAD = 4, Q_SYN = 5,
+                       Q_NEU = 6, Q_DRAIN = 7, Q_END = 8, NQ = 9;
+    localparam [NQ-1:0] O_IDLE = 9'd1 << Q_IDLE, O_CLEAR = 9'd1 << Q_CLEAR, O_IN_EV = 9'd1 << Q_IN_EV,
+                        O_IN_ENC = 9'd1 << Q_IN_ENC, O_LOAD = 9'd1 << Q_LOAD, O_SYN = 9'd1 << Q_SYN,
+                        O_NEU = 9'd1 << Q_NEU, O_DRAIN = 9'd1 << Q_DRAIN, O_END = 9'd1 << Q_END;
+    reg [NQ-1:0] state_q;
+    wire s_idle  = state_q[Q_IDLE];
+    wire s_clear = state_q[Q_CLEAR];
+    wire s_in_ev = state_q[Q_IN_EV];
+    wire s_enc   = state_q[Q_IN_ENC];
+    wire s_load  = state_q[Q_LOAD];
+    wire s_syn   = state_q[Q_SYN];
+    wire s_neu   = state_q[Q_NEU];
+    wire s_drain = state_q[Q_DRAIN];
+    wire s_end   = state_q[Q_END];
+    assign busy_o = ~s_idle;
+
+    // ---------------------------------------------------------------- host port (registered)
+    // A granted request is registered with its decoded write enables; memories see only
+    // registers. No grant in a run_start_i cycle, so a registered access always executes idle.
+    wire       host_go = host_req_i & s_idle & ~run_start_i;
+    assign host_gnt_o = host_go;
     wire [3:0] h_region = host_addr_i[23:20];
-    wire host_wr = host_go & host_we_i;
-    wire host_rd = host_go & ~host_we_i;
+    reg        hq_rd, hq_wreg, hq_wprm, hq_ww, hq_wstage, hq_wx;
+    reg [3:0]  hq_wst;
+    reg [23:0] hq_addr;
+    reg [31:0] hq_wdata;
 
     // global registers
     reg [LYW:0]   num_layers_q;
@@ -109,17 +129,21 @@ module lif_core #(
     reg [31:0]    seed_q;
     reg [31:0]    step_q;      // steps since the last clear
     reg [31:0]    steps_left_q;
+    reg           sl_one_q;    // steps_left_q == 1
     reg           mode_q;      // 1: intensity
     reg           first_q;     // first step since clear
     reg [LYW-1:0] layer_q;     // current layer
+    reg           c_last_q;    // layer_q is the last layer
+    reg           c_l0;        // layer_q == 0
+    reg [INW-1:0] nin_m1_q;    // num_inputs_q - 1
     wire          par = step_q[0];
 
     // ---------------------------------------------------------------- parameter memory
     reg  [PAW-1:0] prm_raddr;
     wire [31:0]    prm_rdata;
     lif_ram_sdp #(.DW(32), .AW(PAW), .INIT(PRM_INIT)) u_prm (
-        .clk_i(clk_i), .we_i(host_wr && h_region == 4'd1),
-        .waddr_i({host_addr_i[LYW+3:4], host_addr_i[2:0]}), .wdata_i(host_wdata_i),
+        .clk_i(clk_i), .we_i(hq_wprm),
+        .waddr_i({hq_addr[LYW+3:4], hq_addr[2:0]}), .wdata_i(hq_wdata),
         .raddr_i(prm_raddr), .rdata_o(prm_rdata)
     );
 
@@ -131,14 +155,19 @@ module lif_core #(
     reg [2:0]        c_wsh;       // 8 - weight bits
     reg [7:0]        c_wlow;      // bits of a lane slot below B (kept)
     reg [7:0]        c_wsgn;      // one-hot: the sign bit B-1 of a lane slot
-    // layer size: kept as c_size_m1 (N - 1)
     reg [11:0]       c_leak_i, c_leak_v;
     reg [SMAX-1:0]   c_thr;
     reg [WMEM_AW-1:0] c_wbase, c_rbase;
     reg [4:0]        c_rowsh;
     reg [NEUR_AW-1:0] c_sbase, c_prev_sbase;
     reg [AA-1:0]     c_wpr_m1;    // words per row - 1
+    reg [AA-1:0]     c_wpr_m2;    // words per row - 2
+    reg              c_wpr0;      // one word per row
+    reg              c_rowgap;    // rows of fewer than 3 words need bubbles
     reg [LANES-1:0]  c_lastmask;  // lanes in use in the last word of a row
+    reg [SZW-1:0]    c_size_m1;   // N - 1
+    reg [SZW-1:0]    c_size_m2;   // N - 2
+    reg              c_size0;     // N == 1
     reg [3:0]        ld_cnt;
 
     // ---------------------------------------------------------------- memories
@@ -158,23 +187,23 @@ module lif_core #(
     reg  [IN_AW-1:0] x_raddr;
     wire [7:0]       x_rdata;
     lif_ram_sdp #(.DW(8), .AW(IN_AW)) u_x (
-        .clk_i(clk_i), .we_i(host_wr && h_region == 4'd4), .waddr_i(host_addr_i[IN_AW-1:0]),
-        .wdata_i(host_wdata_i[7:0]), .raddr_i(x_raddr), .rdata_o(x_rdata)
+        .clk_i(clk_i), .we_i(hq_wx), .waddr_i(hq_addr[IN_AW-1:0]),
+        .wdata_i(hq_wdata[7:0]), .raddr_i(x_raddr), .rdata_o(x_rdata)
     );
 
     // input spike list (this step's input events)
     reg               in_we;
     reg [IN_AW-1:0]   in_waddr, in_wdata;
-    reg [IN_AW-1:0]   in_raddr;
+    wire [IN_AW-1:0]  in_raddr;
     wire [IN_AW-1:0]  in_rdata;
     reg [INW-1:0]     in_cnt_q;
     lif_ram_sdp #(.DW(IN_AW), .AW(IN_AW)) u_inl (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_waddr), .wdata_i(in_wdata), .raddr_i(in_raddr), .rdata_o(in_rdata));
 
     // spike lists: {buffer, global index} -> local index of the k-th spike
-    reg                sp_we;
-    reg [NEUR_AW:0]    sp_waddr;
-    reg [LAYER_AW-1:0] sp_wdata;
-    reg [NEUR_AW:0]    sp_raddr;
+    wire               sp_we;
+    wire [NEUR_AW:0]   sp_waddr;
+    wire [LAYER_AW-1:0] sp_wdata;
+    wire [NEUR_AW:0]   sp_raddr;
     wire [LAYER_AW-1:0] sp_rdata;
     lif_ram_sdp #(.DW(LAYER_AW), .AW(NEUR_AW + 1)) u_spl (.clk_i(clk_i), .we_i(sp_we), .waddr_i(sp_waddr), .wdata_i(sp_wdata), .raddr_i(sp_raddr), .rdata_o(sp_rdata));
     reg [SZW-1:0] sp_cnt_q [0:(2<<LYW)-1];
@@ -182,49 +211,64 @@ module lif_core #(
     // weight memory (single port)
     reg  [WMEM_AW-1:0] wa_q;
     wire [WW-1:0]      w_rdata;
-    wire               w_we;
     wire [WMEM_AW-1:0] w_addr;
     wire [WW-1:0]      w_wdata;
     lif_wmem #(.DW(WW), .AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .INIT(WMEM_INIT)) u_wmem (
-        .clk_i(clk_i), .we_i(w_we), .addr_i(w_addr), .wdata_i(w_wdata), .rdata_o(w_rdata)
+        .clk_i(clk_i), .we_i(hq_ww), .addr_i(w_addr), .wdata_i(w_wdata), .rdata_o(w_rdata)
     );
 
     // accumulators: one word holds the LANES exact accumulators of one word index
     reg  [AA-1:0]          acc_raddr;
-    reg  [AA-1:0]          acc_waddr;
-    reg                    acc_we;
-    reg  [LANES*ACC_W-1:0] acc_wdata;
     wire [LANES*ACC_W-1:0] acc_rdata;
+    reg                    p2_v;      // write the accumulator word p2_a in this cycle
+    reg  [AA-1:0]          p2_a;
+    reg  [LANES*ACC_W-1:0] p2_sum;
     lif_ram_sdp #(.DW(LANES*ACC_W), .AW(AA)) u_acc (
-        .clk_i(clk_i), .we_i(acc_we), .waddr_i(acc_waddr), .wdata_i(acc_wdata),
+        .clk_i(clk_i), .we_i(p2_v), .waddr_i(p2_a), .wdata_i(p2_sum),
         .raddr_i(acc_raddr), .rdata_o(acc_rdata)
     );
 
     // ---------------------------------------------------------------- host weight staging
     localparam integer STW = (CHUNKS > 1) ? 32 * (CHUNKS - 1) : 1;
     reg  [STW-1:0] wstage_q;
-    wire [CSH:0]   h_chunk;
     wire           h_last_chunk;
     wire [WMEM_AW-1:0] h_word;
+    wire [CSH:0]   hq_chunk;
     generate
         if (CHUNKS > 1) begin : g_chunks
-            assign h_chunk = {1'b0, host_addr_i[CSH-1:0]};
             assign h_last_chunk = (host_addr_i[CSH-1:0] == CHUNKS[CSH-1:0] - 1'b1);
-            assign h_word = host_addr_i[CSH +: WMEM_AW];
-            assign w_wdata = {host_wdata_i[WW-32*(CHUNKS-1)-1:0], wstage_q};
+            assign h_word = hq_addr[CSH +: WMEM_AW];
+            assign hq_chunk = {1'b0, hq_addr[CSH-1:0]};
+            assign w_wdata = {hq_wdata[WW-32*(CHUNKS-1)-1:0], wstage_q};
             always @(posedge clk_i)
-                if (host_wr && h_region == 4'd2 && !h_last_chunk)
-                    wstage_q[32*host_addr_i[CSH-1:0] +: 32] <= host_wdata_i;
+                if (hq_wstage) wstage_q[32*hq_addr[CSH-1:0] +: 32] <= hq_wdata;
         end else begin : g_one
-            assign h_chunk = {(CSH+1){1'b0}};
             assign h_last_chunk = 1'b1;
-            assign h_word = host_addr_i[WMEM_AW-1:0];
-            assign w_wdata = host_wdata_i[WW-1:0];
-            always @(posedge clk_i) wstage_q <= 1'b0;
+            assign h_word = hq_addr[WMEM_AW-1:0];
+            assign hq_chunk = {(CSH+1){1'b0}};
+            assign w_wdata = hq_wdata[WW-1:0];
+            always @(posedge clk_i) wstage_q <= hq_wstage; // always 0: one chunk per word
         end
     endgenerate
-    assign w_we   = host_wr && h_region == 4'd2 && h_last_chunk;
-    assign w_addr = busy_o ? wa_q : h_word;
+    assign w_addr = s_idle ? h_word : wa_q;
+
+    integer kh;
+    always @(posedge clk_i) begin
+        hq_addr   <= host_addr_i;
+        hq_wdata  <= host_wdata_i;
+        hq_rd     <= host_go & ~host_we_i;
+        hq_wreg   <= host_go & host_we_i & (h_region == 4'd0);
+        hq_wprm   <= host_go & host_we_i & (h_region == 4'd1);
+        hq_ww     <= host_go & host_we_i & (h_region == 4'd2) & h_last_chunk;
+        hq_wstage <= host_go & host_we_i & (h_region == 4'd2) & ~h_last_chunk;
+        hq_wx     <= host_go & host_we_i & (h_region == 4'd4);
+        for (kh = 0; kh < 4; kh = kh + 1)
+            hq_wst[kh] <= host_go & host_we_i & (h_region == 4'd3) & (host_addr_i[1:0] == kh[1:0]);
+        if (rst_i) begin
+            hq_rd <= 1'b0; hq_wreg <= 1'b0; hq_wprm <= 1'b0; hq_ww <= 1'b0; hq_wstage <= 1'b0;
+            hq_wx <= 1'b0; hq_wst <= 4'd0;
+        end
+    end
 
     // ---------------------------------------------------------------- encoder
     reg  [31:0] lfsr_q;
@@ -232,7 +276,9 @@ module lif_core #(
     lif_lfsr8 u_lfsr (.state_i(lfsr_q), .state_o(lfsr_next));
 
     // ---------------------------------------------------------------- counters
-    reg [NEUR_AW:0]  clr_q;       // clear pass index
+    localparam [NEUR_AW:0] CLR_INIT = (1 << NEUR_AW) - 2;
+    reg [NEUR_AW:0]  clr_q;       // clear pass: clocks left - 2 (negative: last clock)
+    reg [NEUR_AW-1:0] clr_a;      // clear pass address
     reg [INW-1:0]    enc_j;       // encoder issue index
     reg              enc_v1;      // encoder read in flight
     reg [IN_AW-1:0]  enc_j1, enc_j2, enc_j3;
@@ -243,9 +289,17 @@ module lif_core #(
     reg              enc_done;
 
     // synaptic pass: event fetcher -> FIFO -> row streamer -> add pipeline
-    reg [1:0]        f_phase;     // 0 feed-forward, 1 recurrent, 2 done
+    reg              f_act;       // a list phase is being fetched
+    reg              f_ph1;       // the recurrent phase
+    reg              f_nz;        // f_left != 0
     reg [FKW-1:0]    f_k;         // next list position
     reg [FKW-1:0]    f_left;      // events of the current phase not yet fetched
+    reg [NEUR_AW-1:0] f_ga;       // spike list address of position f_k
+    reg              f_buf;       // spike list buffer of the current phase
+    reg [FKW-1:0]    f_cnt_ff, f_cnt_rec; // event counts of the two phases (set in S_LOAD)
+    reg [SZW-1:0]    f_sp_prev, f_sp_rec;
+    reg              f_ff_nz, f_rec_nz;
+    reg [LYW:0]      idx_prev_q, idx_rec_q; // sp_cnt_q indices
     reg [2:0]        f_cred;      // free FIFO slots minus fetches in flight (4 - fifo_n - inflight)
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
@@ -256,22 +310,27 @@ module lif_core #(
     reg [1:0]        fifo_rd, fifo_wr;
     reg [2:0]        fifo_n;
     reg              st_v;        // streamer has a row word in the address registers
+    reg              st_lw;       // ... and it is the last word of its row
     reg [AA-1:0]     st_w;        // word within the row
-    reg              p1_v, p2_v;
-    reg [AA-1:0]     p1_a, p2_a;
+    reg [1:0]        gap_q;       // bubbles left before the next row may start
+    reg              p1_v, pb_v;  // weight word arriving / registered
+    reg [AA-1:0]     p1_a, pb_a;
+    reg [LANES-1:0]  p1_m, pb_m;
+    reg [WW-1:0]     pb_w;        // raw weight word
     reg [WW-1:0]     p2_w;
     reg [LANES*ACC_W-1:0] p2_acc;
-    reg [1:0]        gap_q;       // bubbles left before the next row may start
-    reg [LANES-1:0]  p1_m;
+    reg              syn_idle_q;
     integer ks2; // loop index of the weight extension block
 
     // neuron pass
     reg [SZW-1:0]    n_i;         // issue index
+    reg              n_end;       // n_i is the last neuron of the layer
+    reg [NEUR_AW-1:0] n_ga;       // state address of neuron n_i
     reg [AA-1:0]     n_word;
-    reg [LB-1:0]     n_lane;
+    reg [LANES-1:0]  n_lsel;      // one-hot lane of neuron n_i
     reg              n_v1;
     reg [LAYER_AW-1:0] n_i1;
-    reg [LB-1:0]     n_lane1;
+    reg [LANES-1:0]  n_lsel1;
     reg              n_last1;     // the neuron is the last one using its accumulator word
     reg [AA-1:0]     n_word1;
     reg              nu_v;        // registered lif_neuron inputs
@@ -283,7 +342,10 @@ module lif_core #(
     wire [LAYER_AW-1:0] no_idx;
     wire [SMAX-1:0]  no_cur, no_mem, no_stat;
     wire [3:0]       no_r;
+    reg              no_end;      // the layer's last neuron left lif_neuron
     reg [SZW-1:0]    sp_n_q;      // spikes written this pass
+    reg [NEUR_AW-1:0] st_wa;      // state write address of the next lif_neuron output
+    reg [NEUR_AW-1:0] sp_wa;      // spike list address of the next spike
 
     // sign extension of a B-bit weight held in an 8-bit lane slot: keep the bits below B,
     // replace the others by bit B-1 (masks precomputed per layer: c_wlow, c_wsgn)
@@ -303,22 +365,21 @@ module lif_core #(
             sx8 = t[ACC_W-1:0];
         end
     endfunction
-    // weights of one word, sign-extended and masked (lanes past the end of a row add 0)
-    reg [WW-1:0] p1_wx;
+    // weights of one registered word, sign-extended and masked (lanes past a row's end add 0)
+    reg [WW-1:0] pb_wx;
     always @* begin
         for (ks2 = 0; ks2 < LANES; ks2 = ks2 + 1)
 `ifdef LIF_MUT_LANE
             // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
-            p1_wx[ks2*8 +: 8] = p1_m[ks2] ? wext8(w_rdata[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pb_wx[ks2*8 +: 8] = pb_m[ks2] ? wext8(pb_w[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
 `else
-            p1_wx[ks2*8 +: 8] = p1_m[ks2] ? wext8(w_rdata[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pb_wx[ks2*8 +: 8] = pb_m[ks2] ? wext8(pb_w[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
 `endif
     end
 
     // accumulator add: one exact add per lane, written back in the same stage. No forwarding is
     // needed: the streamer never reads a word within 3 clocks of the previous read of the same
     // word (see gap_q), so every read sees the previous write of that word.
-    reg [LANES*ACC_W-1:0] p2_sum;
     integer k;   // loop index of the add block
     integer ks;  // loop index of the sequential blocks
     always @* begin
@@ -326,26 +387,21 @@ module lif_core #(
             p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + sx8(p2_w[k*8 +: 8]);
     end
 
-    wire syn_idle = (f_phase == 2'd2) && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !p2_v;
-    `ifdef LIF_MUT_RECUR
+    wire syn_idle = !f_act && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !pb_v && !p2_v;
+`ifdef LIF_MUT_RECUR
     // Mutation: the recurrent input reads the wrong step's spike list.
     wire rec_buf = par;
 `else
     wire rec_buf = ~par;
 `endif
-    wire [SZW-1:0] sp_cnt_rec  = sp_cnt_q[{layer_q, rec_buf}];
-    wire [SZW-1:0] sp_cnt_prev = sp_cnt_q[{layer_q - 1'b1, par}];
-    wire last_layer = ({1'b0, layer_q} == num_layers_q - 1'b1);
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
-    wire f_issue = (f_phase != 2'd2) && (f_left != {FKW{1'b0}}) && (f_cred != 3'd0);
+    wire f_issue = f_act && f_nz && (f_cred != 3'd0);
     wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
     wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
-    wire st_more = st_v && (st_w != c_wpr_m1);
+    wire st_more = st_v && !st_lw;
     // A row of fewer than 3 words is followed by 3 - words bubbles, so the same accumulator word
     // is read at least 3 clocks after its previous read (read, register, add and write).
-    wire row_gap = (c_wpr_m1 < 2);
-    wire st_last = st_v && !st_more;
-    wire st_pop  = !st_more && (fifo_n != 3'd0) && (gap_q == 2'd0) && !(st_last && row_gap);
+    wire st_pop  = !st_more && (fifo_n != 3'd0) && (gap_q == 2'd0) && !(st_v && c_rowgap);
 
     lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
@@ -358,56 +414,32 @@ module lif_core #(
     );
 
     // ---------------------------------------------------------------- memory port muxes
+    // Selects are state bits; addresses are registers (counters or the registered host address).
     always @* begin
-        // state memory
-        st_raddr = busy_o ? (c_sbase + gidx(n_i[LAYER_AW-1:0])) : host_addr_i[NEUR_AW+1:2];
-        st_waddr = {NEUR_AW{1'b0}};
-        st_wi = no_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
-        st_we_i = 1'b0; st_we_v = 1'b0; st_we_r = 1'b0; st_we_s = 1'b0;
-        if (state_q == S_CLEAR) begin
-            st_waddr = clr_q[NEUR_AW-1:0];
+        st_raddr = s_idle ? hq_addr[NEUR_AW+1:2] : n_ga;
+        st_waddr = s_idle ? hq_addr[NEUR_AW+1:2] : s_clear ? clr_a : st_wa;
+        if (s_idle) begin
+            st_wi = hq_wdata[SMAX-1:0]; st_wv = hq_wdata[SMAX-1:0];
+            st_wr = hq_wdata[3:0];      st_ws = hq_wdata[SMAX-1:0];
+        end else if (s_clear) begin
             st_wi = {SMAX{1'b0}}; st_wv = {SMAX{1'b0}}; st_wr = 4'd0; st_ws = {SMAX{1'b0}};
-            st_we_i = 1'b1; st_we_v = 1'b1; st_we_r = 1'b1; st_we_s = 1'b1;
-        end else if (busy_o) begin
-            st_waddr = c_sbase + gidx(no_idx);
-            st_we_i = no_v; st_we_v = no_v; st_we_r = no_v; st_we_s = no_v;
         end else begin
-            st_waddr = host_addr_i[NEUR_AW+1:2];
-            st_wi = host_wdata_i[SMAX-1:0]; st_wv = host_wdata_i[SMAX-1:0];
-            st_wr = host_wdata_i[3:0];      st_ws = host_wdata_i[SMAX-1:0];
-            st_we_i = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd0;
-            st_we_v = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd1;
-            st_we_r = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd2;
-            st_we_s = host_wr && h_region == 4'd3 && host_addr_i[1:0] == 2'd3;
+            st_wi = no_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
         end
-        // parameter memory
-        prm_raddr = busy_o ? {layer_q, ld_cnt[2:0]} : {host_addr_i[LYW+3:4], host_addr_i[2:0]};
-        // intensity RAM
-        x_raddr = busy_o ? enc_j[IN_AW-1:0] : host_addr_i[IN_AW-1:0];
-        // accumulators
-        acc_raddr = (state_q == S_SYN) ? st_w : n_word;
-        acc_waddr = p2_a;
-        acc_we = 1'b0;
-        acc_wdata = p2_sum;
-        if (state_q == S_CLEAR) begin
-            acc_waddr = clr_q[AA-1:0];
-            acc_wdata = {(LANES*ACC_W){1'b0}};
-            acc_we = 1'b1;
-        end else if (state_q == S_SYN) begin
-            acc_we = p2_v;
-        end else if (n_v1 && n_last1) begin
-            // the neuron pass clears a word after its last neuron has read it
-            acc_waddr = n_word1;
-            acc_wdata = {(LANES*ACC_W){1'b0}};
-            acc_we = 1'b1;
-        end
-        // spike lists
-        sp_raddr = {f_phase == 2'd1 ? rec_buf : par, (f_phase == 2'd1 ? c_sbase : c_prev_sbase) + gidx(f_k[LAYER_AW-1:0])};
-        sp_we = no_v && no_spike;
-        sp_waddr = {par, c_sbase + gidx(sp_n_q[LAYER_AW-1:0])};
-        sp_wdata = no_idx;
-        in_raddr = f_k[IN_AW-1:0];
+        // hq_wst only while idle, no_v only in a neuron pass
+        st_we_i = hq_wst[0] | s_clear | no_v;
+        st_we_v = hq_wst[1] | s_clear | no_v;
+        st_we_r = hq_wst[2] | s_clear | no_v;
+        st_we_s = hq_wst[3] | s_clear | no_v;
+        prm_raddr = s_idle ? {hq_addr[LYW+3:4], hq_addr[2:0]} : {layer_q, ld_cnt[2:0]};
+        x_raddr = s_idle ? hq_addr[IN_AW-1:0] : enc_j[IN_AW-1:0];
+        acc_raddr = s_syn ? p1_a : n_word;
     end
+    assign sp_raddr = {f_buf, f_ga};
+    assign sp_we    = no_v && no_spike;
+    assign sp_waddr = {par, sp_wa};
+    assign sp_wdata = no_idx;
+    assign in_raddr = f_k[IN_AW-1:0];
 
     function [SMAX-1:0] sat_hi; // 2^(S-1) - 1 for state width s
         input [4:0] s;
@@ -422,20 +454,10 @@ module lif_core #(
             lane_of = (LANES == 1) ? {LB{1'b0}} : i[LB-1:0];
         end
     endfunction
-    reg  [SZW-1:0] c_size_m1; // N - 1, registered at parameter load
-    reg neuron_busy; // any stage of lif_neuron holds a valid neuron
-    // count the neurons in flight inside lif_neuron (9 stages).
-    reg [3:0] nb_cnt;
-    always @(posedge clk_i) begin
-        if (rst_i) nb_cnt <= 4'd0;
-        else nb_cnt <= nb_cnt + {3'd0, nu_v} - {3'd0, no_v};
-    end
-    always @* neuron_busy = (nb_cnt != 4'd0);
 
     // ---------------------------------------------------------------- main sequential logic
-    assign ev_ready_o = (state_q == S_IN_EV);
-    wire in_beat = ev_valid_i && ev_ready_o;
-    wire enc_spike = enc_s3;
+    assign ev_ready_o = s_in_ev;
+    wire in_beat = ev_valid_i && s_in_ev;
 
     always @(posedge clk_i) begin
         step_done_o <= 1'b0;
@@ -444,64 +466,66 @@ module lif_core #(
         in_spike_o <= 1'b0;
         in_waddr <= in_cnt_q[IN_AW-1:0];
         in_wdata <= {IN_AW{1'b0}};
+        // flags computed a cycle ahead of their use
+        sl_one_q <= (steps_left_q == 32'd1);
+        c_l0 <= (layer_q == {LYW{1'b0}});
+        c_last_q <= ({1'b0, layer_q} == num_layers_q - 1'b1);
+        nin_m1_q <= num_inputs_q - 1'b1;
+        idx_prev_q <= {layer_q - 1'b1, par};
+        idx_rec_q <= {layer_q, rec_buf};
+        syn_idle_q <= s_syn && syn_idle;
+        no_end <= no_v && ({1'b0, no_idx} == c_size_m1);
 
-        // host register writes and reads (idle only)
-        if (host_wr && h_region == 4'd0) begin
-            case (host_addr_i[2:0])
-                3'd2: num_layers_q <= host_wdata_i[LYW:0];
-                3'd3: num_inputs_q <= host_wdata_i[INW-1:0];
-                3'd4: seed_q <= host_wdata_i;
+        // host register writes (idle only)
+        if (hq_wreg) begin
+            case (hq_addr[2:0])
+                3'd2: num_layers_q <= hq_wdata[LYW:0];
+                3'd3: num_inputs_q <= hq_wdata[INW-1:0];
+                3'd4: seed_q <= hq_wdata;
                 default: ;
             endcase
         end
 
-        case (state_q)
-        S_IDLE: begin
-            if (run_start_i) begin
-                steps_left_q <= run_steps_i;
-                mode_q <= run_mode_i;
-                if (run_clear_i) begin
-                    state_q <= S_CLEAR;
-                    clr_q <= {(NEUR_AW+1){1'b0}};
-                end else begin
-                    state_q <= run_mode_i ? S_IN_ENC : S_IN_EV;
-                end
-                in_cnt_q <= {INW{1'b0}};
-                enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
-            end
+        if (s_idle && run_start_i) begin
+            steps_left_q <= run_steps_i;
+            mode_q <= run_mode_i;
+            state_q <= run_clear_i ? O_CLEAR : run_mode_i ? O_IN_ENC : O_IN_EV;
+            clr_q <= CLR_INIT;
+            clr_a <= {NEUR_AW{1'b0}};
+            in_cnt_q <= {INW{1'b0}};
+            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
         end
-        S_CLEAR: begin
-            clr_q <= clr_q + 1'b1;
-            if (clr_q == {1'b0, {NEUR_AW{1'b1}}}) begin
-                state_q <= mode_q ? S_IN_ENC : S_IN_EV;
+        if (s_clear) begin
+            clr_q <= clr_q - 1'b1;
+            clr_a <= clr_a + 1'b1;
+            if (clr_q[NEUR_AW]) begin
+                state_q <= mode_q ? O_IN_ENC : O_IN_EV;
                 step_q <= 32'd0;
                 first_q <= 1'b1;
                 lfsr_q <= seed_q;
                 for (ks = 0; ks < (2<<LYW); ks = ks + 1) sp_cnt_q[ks] <= {SZW{1'b0}};
             end
         end
-        S_IN_EV: begin
-            if (in_beat) begin
-                if (ev_eos_i) begin
-                    state_q <= S_LOAD;
-                    layer_q <= {LYW{1'b0}};
-                    ld_cnt <= 4'd0;
-                end else begin
-                    in_we <= 1'b1;
-                    in_spike_o <= 1'b1;
-                    in_wdata <= ev_index_i[IN_AW-1:0];
-                    in_cnt_q <= in_cnt_q + 1'b1;
-                end
+        if (s_in_ev && in_beat) begin
+            if (ev_eos_i) begin
+                state_q <= O_LOAD;
+                layer_q <= {LYW{1'b0}};
+                ld_cnt <= 4'd0;
+            end else begin
+                in_we <= 1'b1;
+                in_spike_o <= 1'b1;
+                in_wdata <= ev_index_i[IN_AW-1:0];
+                in_cnt_q <= in_cnt_q + 1'b1;
             end
         end
-        S_IN_ENC: begin
+        if (s_enc) begin
             // issue intensity reads j = 0..N0-1; one draw per returned byte
             enc_v1 <= 1'b0;
             if (!enc_done) begin
                 enc_v1 <= 1'b1;
                 enc_j1 <= enc_j[IN_AW-1:0];
                 enc_j <= enc_j + 1'b1;
-                if (enc_j == num_inputs_q - 1'b1) enc_done <= 1'b1;
+                if (enc_j == nin_m1_q) enc_done <= 1'b1;
             end
             enc_v2 <= enc_v1;
             enc_d2 <= lfsr_next[7:0];
@@ -511,19 +535,19 @@ module lif_core #(
             enc_s3 <= enc_v2 && (enc_d2 < enc_x2);
             enc_v3 <= enc_v2;
             enc_j3 <= enc_j2;
-            if (enc_spike) begin
+            if (enc_s3) begin
                 in_we <= 1'b1;
                 in_spike_o <= 1'b1;
                 in_wdata <= enc_j3;
                 in_cnt_q <= in_cnt_q + 1'b1;
             end
             if (enc_done && !enc_v1 && !enc_v2 && !enc_v3) begin
-                state_q <= S_LOAD;
+                state_q <= O_LOAD;
                 layer_q <= {LYW{1'b0}};
                 ld_cnt <= 4'd0;
             end
         end
-        S_LOAD: begin
+        if (s_load) begin
             // ld_cnt 0..7 issue reads, 1..8 capture
             ld_cnt <= ld_cnt + 1'b1;
             case (ld_cnt)
@@ -531,119 +555,143 @@ module lif_core #(
                     c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
                     c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
                     c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
+                    f_sp_prev <= sp_cnt_q[idx_prev_q];
+                    f_sp_rec <= sp_cnt_q[idx_rec_q];
                 end
-                4'd2: c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
-                4'd3: begin c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16]; end
-                4'd4: c_thr <= prm_rdata[SMAX-1:0];
+                4'd2: begin
+                    c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
+                    for (ks = 0; ks < 8; ks = ks + 1) begin
+                        c_wlow[ks] <= ({29'd0, c_wsh} < 8 - ks);
+                        c_wsgn[ks] <= ({29'd0, c_wsh} == 7 - ks);
+                    end
+                    c_hi <= sat_hi(c_sbits);
+                    c_lo <= ~sat_hi(c_sbits);
+                    f_cnt_ff <= c_l0 ? pad_fk_in(in_cnt_q) : pad_fk_sz(f_sp_prev);
+                    f_cnt_rec <= pad_fk_sz(f_sp_rec);
+                end
+                4'd3: begin
+                    c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16];
+                    c_wpr_m1 <= c_size_m1[SZW-2:LSH];
+                    for (ks = 0; ks < LANES; ks = ks + 1)
+                        c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
+                    c_size_m2 <= c_size_m1 - 1'b1;
+                    c_size0 <= (c_size_m1 == {SZW{1'b0}});
+                    f_ff_nz <= (f_cnt_ff != {FKW{1'b0}});
+                    f_rec_nz <= (f_cnt_rec != {FKW{1'b0}});
+                end
+                4'd4: begin
+                    c_thr <= prm_rdata[SMAX-1:0];
+                    c_wpr_m2 <= c_wpr_m1 - 1'b1;
+                    c_wpr0 <= (c_wpr_m1 == {AA{1'b0}});
+                    c_rowgap <= (c_wpr_m1 < 2);
+                end
                 4'd5: c_wbase <= prm_rdata[WMEM_AW-1:0];
                 4'd6: c_rbase <= prm_rdata[WMEM_AW-1:0];
                 4'd7: c_rowsh <= prm_rdata[4:0];
                 4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
                 default: ;
             endcase
-            if (ld_cnt == 4'd2) begin
-                for (ks = 0; ks < 8; ks = ks + 1) begin
-                    c_wlow[ks] <= ({29'd0, c_wsh} < 8 - ks);
-                    c_wsgn[ks] <= ({29'd0, c_wsh} == 7 - ks);
-                end
-                c_hi <= sat_hi(c_sbits);
-                c_lo <= ~sat_hi(c_sbits);
-            end
-            if (ld_cnt == 4'd3) begin
-                c_wpr_m1 <= c_size_m1[SZW-2:LSH];
-                for (ks = 0; ks < LANES; ks = ks + 1)
-                    c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
-            end
             if (ld_cnt == 4'd8) begin
-                state_q <= S_SYN;
-                f_phase <= 2'd0;
+                state_q <= O_SYN;
+                f_act <= 1'b1;
+                f_ph1 <= 1'b0;
                 f_k <= {FKW{1'b0}};
-                f_left <= (layer_q == {LYW{1'b0}}) ? pad_fk_in(in_cnt_q) : pad_fk_sz(sp_cnt_prev);
+                f_left <= f_cnt_ff;
+                f_nz <= f_ff_nz;
+                f_ga <= c_prev_sbase;
+                f_buf <= par;
             end
         end
-        S_SYN: begin
-            // fetcher phase changes
-            if (f_phase != 2'd2 && f_left == {FKW{1'b0}}) begin
+        if (s_syn) begin
+            // fetcher phase changes (never in a cycle that issues: f_issue needs f_nz)
+            if (f_act && !f_nz) begin
                 f_k <= {FKW{1'b0}};
-                if (f_phase == 2'd0 && c_rec) begin
-                    f_phase <= 2'd1;
-                    f_left <= pad_fk_sz(sp_cnt_rec);
+                if (!f_ph1 && c_rec) begin
+                    f_ph1 <= 1'b1;
+                    f_left <= f_cnt_rec;
+                    f_nz <= f_rec_nz;
+                    f_ga <= c_sbase;
+                    f_buf <= rec_buf;
                 end else begin
-                    f_phase <= 2'd2;
+                    f_act <= 1'b0;
                 end
             end
             if (f_issue) begin
                 f_k <= f_k + 1'b1;
                 f_left <= f_left - 1'b1;
+                f_nz <= (f_left != {{(FKW-1){1'b0}}, 1'b1});
+                f_ga <= f_ga + 1'b1;
             end
-            if (syn_idle && f_phase == 2'd2) begin
-                state_q <= S_NEU;
+            if (syn_idle_q) begin
+                state_q <= O_NEU;
                 n_i <= {SZW{1'b0}};
+                n_end <= c_size0;
+                n_ga <= c_sbase;
+                st_wa <= c_sbase;
+                sp_wa <= c_sbase;
                 n_word <= {AA{1'b0}};
-                n_lane <= {LB{1'b0}};
+                n_lsel <= {{(LANES-1){1'b0}}, 1'b1};
                 sp_n_q <= {SZW{1'b0}};
             end
         end
-        S_NEU: begin
-            if (n_i == c_size_m1) state_q <= S_NEU_DRAIN;
+        if (s_neu) begin
+            if (n_end) state_q <= O_DRAIN;
             n_i <= n_i + 1'b1;
-            if (LANES == 1 || n_lane == LANES[LB-1:0] - 1'b1) begin
-                n_lane <= {LB{1'b0}};
-                n_word <= n_word + 1'b1;
+            n_end <= (n_i == c_size_m2);
+            n_ga <= n_ga + 1'b1;
+            n_lsel <= rotl1(n_lsel);
+            if (n_lsel[LANES-1]) n_word <= n_word + 1'b1;
+        end
+        if (no_v) st_wa <= st_wa + 1'b1;
+        if (no_v && no_spike) begin
+            sp_n_q <= sp_n_q + 1'b1;
+            sp_wa <= sp_wa + 1'b1;
+        end
+        if (s_drain && no_end) begin
+            sp_cnt_q[{layer_q, par}] <= sp_n_q;
+            if (c_last_q) begin
+                state_q <= O_END;
             end else begin
-                n_lane <= n_lane + 1'b1;
+                state_q <= O_LOAD;
+                ld_cnt <= 4'd0;
+                layer_q <= layer_q + 1'b1;
+                c_prev_sbase <= c_sbase;
             end
         end
-        S_NEU_DRAIN: begin
-            if (!n_v1 && !nu_v && !no_v && !neuron_busy) begin
-                sp_cnt_q[{layer_q, par}] <= sp_n_q;
-                if (last_layer) begin
-                    state_q <= S_STEP_END;
-                end else begin
-                    state_q <= S_LOAD;
-                    ld_cnt <= 4'd0;
-                    layer_q <= layer_q + 1'b1;
-                    c_prev_sbase <= c_sbase;
-                end
-            end
-        end
-        S_STEP_END: begin
+        if (s_end) begin
             step_done_o <= 1'b1;
             step_q <= step_q + 1'b1;
             first_q <= 1'b0;
             steps_left_q <= steps_left_q - 1'b1;
             in_cnt_q <= {INW{1'b0}};
             enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
-            if (steps_left_q == 32'd1) begin
-                state_q <= S_IDLE;
+            if (sl_one_q) begin
+                state_q <= O_IDLE;
                 done_o <= 1'b1;
             end else begin
-                state_q <= mode_q ? S_IN_ENC : S_IN_EV;
+                state_q <= mode_q ? O_IN_ENC : O_IN_EV;
             end
         end
-        default: state_q <= S_IDLE;
-        endcase
-
-        if (no_v && no_spike) sp_n_q <= sp_n_q + 1'b1;
 
         if (rst_i) begin
-            state_q <= S_IDLE;
+            state_q <= O_IDLE;
             in_spike_o <= 1'b0;
             num_layers_q <= NLAYERS_INIT[LYW:0];
             num_inputs_q <= NINPUTS_INIT[INW-1:0];
             seed_q <= SEED_INIT;
             step_q <= 32'd0;
             first_q <= 1'b1;
+            no_end <= 1'b0;
+            syn_idle_q <= 1'b0;
         end
     end
-
 
     // ---------------------------------------------------------------- synaptic pass datapath
     always @(posedge clk_i) begin
         // fetcher: list read returns one cycle after issue
-        f_v1 <= f_issue && state_q == S_SYN;
-        f_rec1 <= (f_phase == 2'd1);
-        f_src1 <= (f_phase == 2'd0) && (layer_q == {LYW{1'b0}});
+        f_v1 <= f_issue && s_syn;
+        f_rec1 <= f_ph1;
+        f_src1 <= !f_ph1 && c_l0;
         // FIFO
         f_v2 <= f_v1; f_rec2 <= f_rec1;
         f_sh2 <= f_j1_x[WMEM_AW-1:0] << c_rowsh[1:0];
@@ -655,57 +703,67 @@ module lif_core #(
             fifo_q[fifo_wr] <= f_sh4;
             fifo_wr <= fifo_wr + 1'b1;
         end
-        if (st_pop && state_q == S_SYN) fifo_rd <= fifo_rd + 1'b1;
-        fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop && state_q == S_SYN};
-        f_cred <= f_cred - {2'd0, f_issue && state_q == S_SYN} + {2'd0, st_pop && state_q == S_SYN};
+        // st_pop and f_issue are only ever true in S_SYN (the FIFO is empty elsewhere)
+        if (st_pop) fifo_rd <= fifo_rd + 1'b1;
+        fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop};
+        f_cred <= f_cred - {2'd0, f_issue} + {2'd0, st_pop};
         // streamer
-        if (state_q == S_SYN) begin
+        if (s_syn) begin
             if (st_more) begin
                 st_w <= st_w + 1'b1;
                 wa_q <= wa_q + 1'b1;
+                st_lw <= (st_w == c_wpr_m2);
             end else if (st_pop) begin
                 st_v <= 1'b1;
                 st_w <= {AA{1'b0}};
                 wa_q <= fifo_head;
+                st_lw <= c_wpr0;
             end else begin
                 st_v <= 1'b0;
             end
-            if (st_last && row_gap) gap_q <= 2'd1 - {1'b0, c_wpr_m1[0]};
+            if (st_v && st_lw && c_rowgap) gap_q <= 2'd1 - {1'b0, c_wpr_m1[0]};
             else if (!st_more && gap_q != 2'd0) gap_q <= gap_q - 1'b1;
         end else begin
             st_v <= 1'b0;
             gap_q <= 2'd0;
         end
-        // add pipeline
-        p1_v <= st_v; p1_a <= st_w; p1_m <= (st_w == c_wpr_m1) ? c_lastmask : {LANES{1'b1}};
-        p2_v <= p1_v; p2_a <= p1_a; p2_w <= p1_wx; p2_acc <= acc_rdata;
-        if (rst_i || state_q != S_SYN) begin
+        // add pipeline: p1 (weight word on the memory output, accumulator read issued),
+        // pb (weight word and accumulator word registered), p2 (sum written back)
+        p1_v <= st_v; p1_a <= st_w; p1_m <= st_lw ? c_lastmask : {LANES{1'b1}};
+        pb_v <= p1_v; pb_a <= p1_a; pb_m <= p1_v ? p1_m : {LANES{1'b0}}; pb_w <= w_rdata;
+        // p2 also carries the clearing writes (clear pass; neuron pass after a word's last lane)
+        p2_v <= pb_v | s_clear | (n_v1 & n_last1);
+        p2_a <= pb_v ? pb_a : s_clear ? clr_a[AA-1:0] : n_word1;
+        p2_w <= pb_wx;
+        if (pb_v) p2_acc <= acc_rdata;
+        else p2_acc <= {(LANES*ACC_W){1'b0}};
+        if (rst_i || !s_syn) begin
             f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
             fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0; f_cred <= 3'd4;
         end
         if (rst_i) begin
-            st_v <= 1'b0; p1_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0;
+            st_v <= 1'b0; p1_v <= 1'b0; pb_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0;
         end
     end
 
     // ---------------------------------------------------------------- neuron pass datapath
-    // lane select of the accumulator word as a parallel AND-OR (not a shifter)
+    // lane select of the accumulator word as a parallel AND-OR with a one-hot lane register
     reg [ACC_W-1:0] acc_lane;
     integer kl;
     always @* begin
         acc_lane = {ACC_W{1'b0}};
         for (kl = 0; kl < LANES; kl = kl + 1)
-            if (n_lane1 == kl[LB-1:0]) acc_lane = acc_lane | acc_rdata[kl*ACC_W +: ACC_W];
+            if (n_lsel1[kl]) acc_lane = acc_lane | acc_rdata[kl*ACC_W +: ACC_W];
     end
     always @(posedge clk_i) begin
-        n_v1 <= (state_q == S_NEU);
+        n_v1 <= s_neu;
         n_i1 <= n_i[LAYER_AW-1:0];
-        n_lane1 <= n_lane;
+        n_lsel1 <= n_lsel;
         n_word1 <= n_word;
         nu_v <= n_v1;
         nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
-        n_last1 <= (LANES == 1) || (n_lane == LANES[LB-1:0] - 1'b1) || (n_i == c_size_m1);
+        n_last1 <= n_lsel[LANES-1] || n_end;
         nu_acc <= acc_lane;
         if (rst_i) begin n_v1 <= 1'b0; nu_v <= 1'b0; end
     end
@@ -722,18 +780,31 @@ module lif_core #(
         if (rst_i) upd_valid_o <= 1'b0;
     end
 
-    // host reads: address decoded in the request cycle, data muxed one cycle later
+    // host reads: the registered request reads the memories; one-hot source selects are
+    // registered alongside, and the data is an AND-OR of the sources one cycle later.
     reg        hr_v1;
-    reg [3:0]  hr_region;
-    reg [2:0]  hr_sub;
-    reg [CSH:0] hr_chunk;
     reg [31:0] hr_reg;
+    reg        hs_reg, hs_prm, hs_i, hs_v, hs_r, hs_s, hs_x;
+    reg [CHUNKS-1:0] hs_w;
+    reg [31:0] hr_w;
+    integer kc;
+    always @* begin
+        hr_w = 32'd0;
+        for (kc = 0; kc < CHUNKS; kc = kc + 1)
+            if (hs_w[kc]) hr_w = hr_w | wchunk(w_rdata, kc[CSH:0]);
+    end
     always @(posedge clk_i) begin
-        hr_v1 <= host_rd;
-        hr_region <= h_region;
-        hr_sub <= host_addr_i[2:0];
-        hr_chunk <= h_chunk;
-        case (host_addr_i[2:0])
+        hr_v1 <= hq_rd;
+        hs_reg <= (hq_addr[23:20] == 4'd0);
+        hs_prm <= (hq_addr[23:20] == 4'd1);
+        for (kc = 0; kc < CHUNKS; kc = kc + 1)
+            hs_w[kc] <= (hq_addr[23:20] == 4'd2) && (hq_chunk == kc[CSH:0]);
+        hs_i <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd0);
+        hs_v <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd1);
+        hs_r <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd2);
+        hs_s <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd3);
+        hs_x <= (hq_addr[23:20] == 4'd4);
+        case (hq_addr[2:0])
             3'd0: hr_reg <= 32'h4C49_4601;
             3'd1: hr_reg <= {11'd0, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]};
             3'd2: hr_reg <= {{(31-LYW){1'b0}}, num_layers_q};
@@ -743,31 +814,18 @@ module lif_core #(
             default: hr_reg <= 32'd0;
         endcase
         host_rvalid_o <= hr_v1;
-        case (hr_region)
-            4'd0: host_rdata_o <= hr_reg;
-            4'd1: host_rdata_o <= prm_rdata;
-            4'd2: host_rdata_o <= wchunk(w_rdata, hr_chunk);
-            4'd3: case (hr_sub[1:0])
-                2'd0: host_rdata_o <= {{(32-SMAX){st_ri[SMAX-1]}}, st_ri};
-                2'd1: host_rdata_o <= {{(32-SMAX){st_rv[SMAX-1]}}, st_rv};
-                2'd2: host_rdata_o <= {28'd0, st_rr};
-                default: host_rdata_o <= {{(32-SMAX){st_rs[SMAX-1]}}, st_rs};
-            endcase
-            4'd4: host_rdata_o <= {24'd0, x_rdata};
-            default: host_rdata_o <= 32'd0;
-        endcase
+        host_rdata_o <= ({32{hs_reg}} & hr_reg)
+                      | ({32{hs_prm}} & prm_rdata)
+                      | hr_w
+                      | ({32{hs_i}} & {{(32-SMAX){st_ri[SMAX-1]}}, st_ri})
+                      | ({32{hs_v}} & {{(32-SMAX){st_rv[SMAX-1]}}, st_rv})
+                      | ({32{hs_r}} & {28'd0, st_rr})
+                      | ({32{hs_s}} & {{(32-SMAX){st_rs[SMAX-1]}}, st_rs})
+                      | ({32{hs_x}} & {24'd0, x_rdata});
         if (rst_i) begin hr_v1 <= 1'b0; host_rvalid_o <= 1'b0; end
     end
 
     // zero-extension helpers (pad wide, then slice, so no width is ever zero)
-    function [NEUR_AW-1:0] gidx;
-        input [LAYER_AW-1:0] i;
-        reg [NEUR_AW+LAYER_AW-1:0] t;
-        begin
-            t = {{NEUR_AW{1'b0}}, i};
-            gidx = t[NEUR_AW-1:0];
-        end
-    endfunction
     function [FKW-1:0] pad_fk_in;
         input [INW-1:0] i;
         reg [FKW+INW-1:0] t;
@@ -799,6 +857,14 @@ module lif_core #(
         begin
             t = {{JW{1'b0}}, i};
             pad_j_sp = t[JW-1:0];
+        end
+    endfunction
+
+    function [LANES-1:0] rotl1; // rotate a one-hot lane select by one lane
+        input [LANES-1:0] x;
+        integer b;
+        begin
+            for (b = 0; b < LANES; b = b + 1) rotl1[b] = x[(b + LANES - 1) % LANES];
         end
     endfunction
 

@@ -1,16 +1,18 @@
 `default_nettype none
 // lif_neuron: the pipelined neuron update of rules S-7, S-9, S-10 and S-11, one neuron per clock,
-// nine register stages. Mirrors sim (layerState.update, Decay, Saturate).
+// ten register stages. Mirrors sim (layerState.update, Decay, Saturate). Every stage holds at
+// most one carry chain (or a short mux) between registers, for fmax on iCE40.
 //
-//   in -> s1: decay products q = floor(x*leak/4096) (lif_decay, exact product, floor shift)
-//   s1 -> s2: decayed I and V (x - q); acc << H                               [S-7, S-8]
+//   in -> s1: decay products q = floor(x*leak/4096) (lif_decay); acc << H[1:0]
+//   s1 -> s2: decayed I and V (x - q); acc << H[4:2]                           [S-7, S-8]
 //   s2 -> s3: isum = decay(I) + (acc << H)  (exact, 33 bits)
-//   s3 -> s4: overflow flags of isum against S bits (OR trees, no carry chain)
+//   s3 -> s4: overflow flags isum > hi, isum < lo (compare chains)
 //   s4 -> s5: I' = sat_S(isum)                                                 [S-9]
 //   s5 -> s6: vsum = decay(V) + I'          (exact, SMAX+1 bits)
 //   s6 -> s7: overflow flags of vsum
-//   s7 -> s8: v = sat_S(vsum)                                                  [S-10, S-11]
-//   s8 -> out: refractory / spike (v >= theta) / reset / r <- P / statistic    [S-10]
+//   s7 -> s8: v = sat_S(vsum); d = v - theta (for v not saturated low)         [S-10, S-11]
+//   s8 -> s9: fire = (r == 0) & (d >= 0); frozen = (r != 0); v > max; count + 1; r - 1
+//   s9 -> out: select V / r / statistic by fire, frozen, readout               [S-10]
 //
 // Layer parameters must be stable while a pass is in flight. State values are S-bit two's
 // complement numbers sign-extended to SMAX bits; hi_i/lo_i are sat_S's bounds for the layer.
@@ -57,27 +59,34 @@ module lif_neuron #(
     lif_decay #(.W(SMAX)) u_dec_i (.x_i(cur_i), .leak_i(leak_i_i), .q_o(qi));
     lif_decay #(.W(SMAX)) u_dec_v (.x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
 
-    reg [8:1]              v;          // valid per stage
-    reg [IW-1:0]           i1, i2, i3, i4, i5, i6, i7, i8;
+    reg [9:1]              v;          // valid per stage
+    reg [IW-1:0]           i1, i2, i3, i4, i5, i6, i7, i8, i9;
     reg [3:0]              r1, r2, r3, r4, r5, r6, r7, r8;
-    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6, st7, st8; // statistic
-    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6, m7, m8;         // stored V (frozen when refractory)
+    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6, st7, st8, st9; // statistic
+    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6, m7, m8, m9;         // stored V (frozen when refractory)
     reg signed [SMAX-1:0]  cur1, mem1, qi1, qv1;
-    reg signed [ACC_W-1:0] acc1;
+    reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
     reg signed [SMAX-1:0]  dv2, dv3, dv4, dv5;           // decay(V) lies between 0 and V
     reg signed [XW-1:0]    accsh2, isum3;
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
     reg                    ipos4, ineg4;                 // isum above / below the S-bit range
-    reg signed [SMAX-1:0]  cur5, cur6, cur7, cur8;
+    reg signed [SMAX-1:0]  cur5, cur6, cur7, cur8, cur9;
     reg signed [SMAX-1:0]  vsum7;
     reg                    vpos7, vneg7;
     reg signed [VW-1:0]    vsum6;
-    reg signed [SMAX-1:0]  vs8;
+    reg signed [SMAX-1:0]  vs8, vs9;
+    reg signed [SMAX:0]    vd8;                          // v - theta (v = hi when saturated high)
+    reg                    vneg8;
+    reg                    fire9, frozen9, gt9;
+    reg signed [SMAX-1:0]  sub9, stp9;                   // V after a spike; statistic + 1
+    reg [3:0]              rm9;                          // r - 1
 
-    // bits at and above S-1: an S-bit value has them all equal to its sign
-    wire [XW-1:0] hmask_x = {{(XW-SMAX){1'b1}}, ~hi_i};
-    wire [VW-1:0] hmask_v = {1'b1, ~hi_i};
+    wire signed [XW-1:0] hi_x = {{(XW-SMAX){hi_i[SMAX-1]}}, hi_i};
+    wire signed [XW-1:0] lo_x = {{(XW-SMAX){lo_i[SMAX-1]}}, lo_i};
+    wire signed [VW-1:0] hi_v = {hi_i[SMAX-1], hi_i};
+    wire signed [VW-1:0] lo_v = {lo_i[SMAX-1], lo_i};
+    wire signed [XW-1:0] acc_x = {{(XW-ACC_W){acc_i[ACC_W-1]}}, acc_i};
 
     // stage 3 arithmetic
     wire signed [XW-1:0] isum = {{(XW-SMAX-1){di2[SMAX]}}, di2} + accsh2;
@@ -97,29 +106,27 @@ module lif_neuron #(
     wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? lo_i : isum4;
 `endif
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? lo_i : vsum7;
-    // output stage: spike test and reset share one subtraction
-    wire signed [SMAX:0] vdiff = {vs8[SMAX-1], vs8} - {thr_i[SMAX-1], thr_i};
-    wire frozen = !readout_i && (r8 != 4'd0);
-    wire fire   = !readout_i && !frozen && !vdiff[SMAX];
+    wire signed [SMAX-1:0] vcmp = vpos7 ? hi_i : vsum7; // v unless saturated low (never fires)
 
     always @(posedge clk_i) begin
-        v <= {v[7:1], valid_i};
+        v <= {v[8:1], valid_i};
         // stage 1
         i1 <= idx_i; r1 <= refc_i; st1 <= stat_i; m1 <= mem_i;
-        cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv; acc1 <= acc_i;
+        cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv;
+        acc1 <= acc_x <<< shift_i[1:0];
         // stage 2
         i2 <= i1; r2 <= r1; st2 <= st1; m2 <= m1;
         di2 <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};
         dv2 <= mem1 - qv1;
-        accsh2 <= {{(XW-ACC_W){acc1[ACC_W-1]}}, acc1} <<< shift_i;
+        accsh2 <= acc1 <<< {shift_i[4:2], 2'b00};
         // stage 3
         i3 <= i2; r3 <= r2; st3 <= st2; m3 <= m2; dv3 <= dv2;
         isum3 <= isum;
         // stage 4
         i4 <= i3; r4 <= r3; st4 <= st3; m4 <= m3; dv4 <= dv3;
         isum4 <= isum3[SMAX-1:0];
-        ipos4 <= !isum3[XW-1] && |(isum3 & hmask_x);
-        ineg4 <= isum3[XW-1] && |(~isum3 & hmask_x);
+        ipos4 <= (isum3 > hi_x);
+        ineg4 <= (isum3 < lo_x);
         // stage 5
         i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; dv5 <= dv4;
         cur5 <= inew;
@@ -129,33 +136,43 @@ module lif_neuron #(
         // stage 7
         i7 <= i6; r7 <= r6; st7 <= st6; m7 <= m6; cur7 <= cur6;
         vsum7 <= vsum6[SMAX-1:0];
-        vpos7 <= !vsum6[VW-1] && |(vsum6 & hmask_v);
-        vneg7 <= vsum6[VW-1] && |(~vsum6 & hmask_v);
+        vpos7 <= (vsum6 > hi_v);
+        vneg7 <= (vsum6 < lo_v);
         // stage 8
         i8 <= i7; r8 <= r7; st8 <= st7; m8 <= m7; cur8 <= cur7;
         vs8 <= vnew;
+        vd8 <= {vcmp[SMAX-1], vcmp} - {thr_i[SMAX-1], thr_i};
+        vneg8 <= vneg7;
+        // stage 9
+        i9 <= i8; st9 <= st8; m9 <= m8; cur9 <= cur8; vs9 <= vs8;
+        frozen9 <= !readout_i && (r8 != 4'd0);
+        fire9 <= !readout_i && (r8 == 4'd0) && !vneg8 && !vd8[SMAX];
+        gt9 <= (vs8 > st8);
+        sub9 <= subtract_i ? vd8[SMAX-1:0] : {SMAX{1'b0}};
+        stp9 <= st8 + 1'b1;
+        rm9 <= r8 - 4'd1;
         // output
-        valid_o <= v[8]; idx_o <= i8; cur_o <= cur8;
-        spike_o <= fire;
+        valid_o <= v[9]; idx_o <= i9; cur_o <= cur9;
+        spike_o <= fire9;
         if (readout_i) begin
-            mem_o  <= vs8;
+            mem_o  <= vs9;
             refc_o <= 4'd0;
-            stat_o <= (first_i || vs8 > st8) ? vs8 : st8;
-        end else if (frozen) begin
-            mem_o  <= m8;
-            refc_o <= r8 - 4'd1;
-            stat_o <= st8;
-        end else if (fire) begin
-            mem_o  <= subtract_i ? vdiff[SMAX-1:0] : {SMAX{1'b0}};
+            stat_o <= (first_i || gt9) ? vs9 : st9;
+        end else if (frozen9) begin
+            mem_o  <= m9;
+            refc_o <= rm9;
+            stat_o <= st9;
+        end else if (fire9) begin
+            mem_o  <= sub9;
             refc_o <= refr_i;
-            stat_o <= st8 + 1'b1;
+            stat_o <= stp9;
         end else begin
-            mem_o  <= vs8;
+            mem_o  <= vs9;
             refc_o <= 4'd0;
-            stat_o <= st8;
+            stat_o <= st9;
         end
         if (rst_i) begin
-            v <= 8'd0;
+            v <= 9'd0;
             valid_o <= 1'b0;
         end
     end

@@ -15,7 +15,7 @@ module lif_ram_sdp #(
     input  wire [AW-1:0] raddr_i,
     output reg  [DW-1:0] rdata_o
 );
-    reg [DW-1:0] mem_q [0:(1<<AW)-1];
+    (* no_rw_check *) reg [DW-1:0] mem_q [0:(1<<AW)-1];
 
     generate
         if (INIT != "") begin : g_init
