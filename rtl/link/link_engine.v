@@ -24,19 +24,12 @@ module link_engine #(
     parameter integer WSH        = 0,          // log2 window: frames in flight, answers cached
     parameter integer WI         = 1,          // max(WSH, 1)
     parameter integer IAW        = 11,         // log2 input RAM bytes (INPUT_MEM = 2^IAW)
-    parameter integer TAW        = 0,          // log2 trace words (0: no trace, TRACE refused)
-    parameter integer CLK_HZ     = 48000000,   // reported in INFO
-    parameter integer BAUD       = 3000000,    // reported in INFO
-    parameter integer LANES      = 8,          // core parameters, reported in INFO
+    parameter integer TAW        = 8,          // log2 aux RAM words, 4..16 (counters, trace)
     parameter integer SMAX       = 16,
-    parameter integer ACC_W      = 24,
-    parameter integer LAYERS_MAX = 4,
     parameter integer NEUR_AW    = 9,
-    parameter integer LAYER_AW   = 8,
     parameter integer IN_AW      = 10,
-    parameter integer WMEM_AW    = 14,
-    parameter integer FLEN       = 5,          // bytes of FAMILY
-    parameter [39:0]  FAMILY     = "ice40"
+    parameter integer INFO_N     = 111,        // bytes of the INFO answer ...
+    parameter integer INFO_AT    = 384         // ... held in every rx slot at this offset (link_host)
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -44,7 +37,9 @@ module link_engine #(
     input  wire          frame_valid_i,
     input  wire [7:0]    type_i,
     input  wire [7:0]    seq_i,
+    /* verilator lint_off UNUSEDSIGNAL */ // accepted frames are at most MAXBODY < 2^AW bytes
     input  wire [15:0]   body_len_i,
+    /* verilator lint_on UNUSEDSIGNAL */
     output reg           frame_ack_o,
     output reg  [AW-1:0] rx_raddr_o,
     input  wire [7:0]    rx_rdata_i,
@@ -58,9 +53,9 @@ module link_engine #(
     output reg  [AW-1:0] tx_len_o,
     output reg           tx_crc_o,
     input  wire          tx_busy_i,
-    output reg           tx_we_o,
-    output reg  [AW-1:0] tx_waddr_o,
-    output reg  [7:0]    tx_wdata_o,
+    output wire          tx_we_o,
+    output wire [AW-1:0] tx_waddr_o,
+    output wire [7:0]    tx_wdata_o,
     // lif_core host port and run control
     output wire          host_req_o,
     output wire          host_we_o,
@@ -83,11 +78,13 @@ module link_engine #(
     output wire          ev_valid_o,
     input  wire          ev_ready_i,
     output wire          ev_eos_o,
-    output reg  [15:0]   ev_index_o
+    output wire [15:0]   ev_index_o
 );
     localparam integer INPUT_MEM = 1 << IAW;
-    localparam integer TW = (TAW > 0) ? (1 << TAW) : 0; // trace words
-    localparam integer TA = (TAW > 0) ? TAW : 1;
+    localparam integer TA = TAW;
+    localparam integer TW = (1 << TAW) - 8;            // trace words: aux RAM words 8..
+    localparam integer DW = (SMAX > 16) ? SMAX : 16;   // aux RAM width
+    localparam [TA-1:0] EIGHT = 8;
     localparam integer MAXOUT = (MAXBODY - 12) / 4;     // outputs one RUN answer holds
     localparam integer CW = (SMAX > 16) ? SMAX : 17;    // argmax compare width (max V or count)
     localparam [AW-1:0] NAK_BASE = (1 << AW) - 16;
@@ -95,40 +92,12 @@ module link_engine #(
         if (MAXBODY + 6 > (1 << AW) - 16) begin : g_bad_max
             link_engine_bad_MAXBODY u_error ();
         end
+        if (TAW < 4 || TAW > 16) begin : g_bad_taw
+            link_engine_bad_TAW u_error ();
+        end
     endgenerate
 
-    // ------------------------------------------------------------ INFO (docs/protocol.md)
-    function [31:0] le32(input [31:0] v);
-        le32 = {v[7:0], v[15:8], v[23:16], v[31:24]};
-    endfunction
     localparam integer W = 1 << WSH;
-    localparam integer INFO_N = 106 + FLEN; // fixed keys, then family (key, len, FLEN bytes)
-    localparam [8*104-1:0] INFO_FIX = {
-        8'd1, 8'd1, 8'd1,
-        8'd2, 8'd2, 8'd0, 8'd1,
-        8'd4, 8'd1, LAYERS_MAX[7:0],
-        8'd5, 8'd4, le32(32'd1 << IN_AW),
-        8'd6, 8'd4, le32(32'd1 << LAYER_AW),
-        8'd7, 8'd4, le32(32'd1 << NEUR_AW),
-        8'd8, 8'd4, le32(LANES << WMEM_AW),
-        8'd9, 8'd2, 8'd2, 8'd8,
-        8'd10, 8'd1, SMAX[7:0],
-        8'd11, 8'd1, 8'h0F,
-        8'd12, 8'd4, le32(32'd65535),
-        8'd13, 8'd4, le32(INPUT_MEM),
-        8'd14, 8'd4, le32(TW),
-        8'd15, 8'd4, le32(MAXBODY),
-        8'd16, 8'd1, W[7:0],
-        8'd17, 8'd4, le32(CLK_HZ),
-        8'd18, 8'd4, le32(BAUD),
-        8'd19, 8'd4, le32(LANES),
-        8'd20, 8'd1, ACC_W[7:0],
-        8'd21, 8'd1, NEUR_AW[7:0],
-        8'd22, 8'd1, LAYER_AW[7:0],
-        8'd23, 8'd1, IN_AW[7:0],
-        8'd24, 8'd1, WMEM_AW[7:0]
-    };
-    localparam [8*INFO_N-1:0] INFO = {INFO_FIX, 8'd3, FLEN[7:0], FAMILY[8*FLEN-1:0]};
 
     // ------------------------------------------------------------ state
     localparam [5:0]
@@ -138,7 +107,7 @@ module link_engine #(
         S_CRW = 6'd15, S_CW = 6'd16,   S_WR_RD = 6'd17, S_WR = 6'd18,  S_RIN_RD = 6'd19,
         S_RIN = 6'd20, S_RC = 6'd21,   S_TR = 6'd22,   S_RUN = 6'd23,  S_PRE = 6'd24,
         S_TCHK = 6'd25, S_INT_RD = 6'd26, S_INT = 6'd27, S_GO = 6'd28, S_WAIT = 6'd29,
-        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32;
+        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33;
     reg [5:0]  st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -150,17 +119,24 @@ module link_engine #(
     wire [WI-1:0] sidx = seq_i[WI-1:0] & WMASK;  // this frame's slot
     reg [7:0]  expect_q;
     wire [7:0] back = expect_q - seq_i;          // how far behind the expected seq
+    wire       dup = back >= 8'd1 && {24'd0, back} <= W && cache_v_q[sidx] && cache_seq_m[sidx] == seq_i;
     reg        nak_pend_q;
     reg [1:0]  nak_reason_q;
-    // STATUS counters: u32 on the wire, 16-bit saturating here (docs/protocol.md)
-    reg [15:0] c_ok, c_crc, c_over, c_uart, c_bad, c_nak, c_dup, c_runs;
-    function [15:0] sat(input [15:0] c);
-        sat = (c == 16'hFFFF) ? c : c + 1'b1;
-    endfunction
+    // STATUS counters: u32 on the wire, 16-bit saturating here (docs/protocol.md), kept in aux
+    // RAM words 0..7 (frames_ok, crc_errors, overruns, uart_errors, bad_commands, naks,
+    // duplicates, runs). An event sets its pending bit; the updater adds pending events one at a
+    // time (read, add, write) whenever the RAM ports are free.
+    reg  [7:0] pend_q;
+    reg  [7:0] ev;         // this clock's counter events
+    reg  [1:0] u_q;        // updater: 0 idle, 1 read, 2 write; 3 clearing after reset
+    reg  [2:0] uk_q;       // the counter being updated
+    reg        stat_q;     // the aux read loop serves STATUS (not a trace READ)
 
     reg [71:0] hdr_q;      // body bytes 0..8
     reg [6:0]  i_q;        // byte index of table answers
-    reg [15:0] n_q;        // remaining bytes / words / steps of a loop
+    localparam integer NW = ((AW > IAW) ? AW : IAW) + 1;
+    localparam [NW-1:0] N0 = 0, N1 = 1, N4 = 4, N32 = 32;
+    reg [NW-1:0] n_q;      // remaining bytes of a loop
     reg [AW-1:0] ta_q;     // answer write address
     reg [7:0]  fin_type_q;
     reg [AW-1:0] fin_len_q;
@@ -179,48 +155,59 @@ module link_engine #(
     reg [3:0]  nl_q;
     reg [1:0]  pre_q;
     reg        readout_q;
-    reg [15:0] nout_q, k_q, pred_q;
+    reg [6:0]  nout_q, k_q, pred_q;      // outputs: at most MAXOUT < 128
+    reg [IN_AW-1:0] evi_q;
+    assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
+    /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
+    wire [15:0] ev16 = {in_rdata, elo_q};
+    /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
     reg signed [CW-1:0] best_q;
     localparam integer RW = (TA + 2 > 8) ? TA + 2 : 8;  // trace fit remainder (outputs < 2^7)
     reg [RW-1:0] rem_q;
-    reg [TA:0] tw_q;
+    reg [TA:0] tw_q;       // next trace word address (8 .. 2^TAW)
     wire [31:0] spikes32 = {{(16-IN_AW){1'b0}}, spikes_q};
 
     wire [7:0]  space  = hdr_q[7:0];
     wire [31:0] addr32 = hdr_q[47:16];
     wire [15:0] rcount = hdr_q[63:48];
-    wire [15:0] wcount = body_len_i - 16'd6;
+    wire [AW-1:0] blen = body_len_i[AW-1:0];  // frames are at most MAXBODY < 2^AW
+    localparam [AW-1:0] B0 = 0, B6 = 6, B8 = 8, B9 = 9;
+    wire [AW-1:0] wcount = blen - B6;
 
     // input RAM (event staging)
-    reg            in_we;
-    reg  [IAW-1:0] in_waddr, in_wa_q, in_ra_q;
-    reg  [7:0]     in_wdata;
+    reg  [IAW-1:0] in_wa_q, in_ra_q;
+    wire           in_we = (st_q == S_WR) && (wkind_q == 2'd0);
     wire [7:0]     in_rdata;
-    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_waddr), .wdata_i(in_wdata),
+    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_wa_q), .wdata_i(rx_rdata_i),
                                .raddr_i(in_ra_q), .rdata_o(in_rdata));
 
     // trace RAM: SMAX-bit readout V, [t][c]
     /* verilator lint_off UNUSEDSIGNAL */ // unused without a trace RAM (TAW = 0)
-    reg          tr_we;
-    reg [TA-1:0] tr_waddr, tr_ra_q;
-    reg [SMAX-1:0] tr_wdata;
+    reg [TA-1:0] tr_ra_q;
+    // trace: the last layer's V after every step, in update order ([t][c])
+    wire         tr_we = trace_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
+    // aux RAM: counters (updater) and trace (update stream) share the write port, the trace
+    // first; the engine's reads (S_TR, S_TRD) come before the updater's.
+    wire         st_wait = stat_q && (pend_q != 8'd0 || u_q != 2'd0); // STATUS: counters settled
+    wire         eng_rd = (st_q == S_TR && !st_wait) || (st_q == S_TRD);
+    wire         up_we = (u_q == 2'd2 && !tr_we) || u_q == 2'd3;
+    wire [DW-1:0] aux_rdata;
+    wire [15:0]  cnt_now = aux_rdata[15:0];
+    wire [15:0]  cnt_next = (u_q == 2'd3) ? 16'd0 : (cnt_now == 16'hFFFF) ? cnt_now : cnt_now + 1'b1;
+    link_ram #(.AW(TAW), .DW(DW)) u_aux (.clk_i(clk_i), .we_i(tr_we | up_we),
+        .waddr_i(tr_we ? tw_q[TA-1:0] : {{(TA-3){1'b0}}, uk_q}),
+        .wdata_i(tr_we ? {{(DW-SMAX){upd_v_i[SMAX-1]}}, upd_v_i[SMAX-1:0]} : {{(DW-16){1'b0}}, cnt_next}),
+        .raddr_i(eng_rd ? tr_ra_q : {{(TA-3){1'b0}}, uk_q}), .rdata_o(aux_rdata));
+    wire [SMAX-1:0] tr_rdata = aux_rdata[SMAX-1:0];
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [SMAX-1:0] tr_rdata;
-    generate
-        if (TAW > 0) begin : g_trace
-            link_ram #(.AW(TAW), .DW(SMAX)) u_tr (.clk_i(clk_i), .we_i(tr_we), .waddr_i(tr_waddr),
-                .wdata_i(tr_wdata), .raddr_i(tr_ra_q), .rdata_o(tr_rdata));
-        end else begin : g_no_trace
-            assign tr_rdata = {SMAX{1'b0}};
-        end
-    endgenerate
 
     // event feeder
     localparam [3:0] E_OFF = 4'd0, E_CA = 4'd1, E_CB = 4'd2, E_CC = 4'd3,
                      E_IA = 4'd4, E_IB = 4'd5, E_IC = 4'd6, E_BEAT = 4'd7, E_EOS = 4'd8;
     reg [3:0]  e_q;
-    reg [15:0] ecnt_q, eleft_q;
+    reg [IN_AW:0] ecnt_q;  // events left in this step (a count is at most N_0)
+    reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
     reg [IAW:0] bleft_q;
     reg [7:0]  elo_q;
     localparam [IAW:0] TWO = 2;
@@ -236,17 +223,16 @@ module link_engine #(
     assign run_mode_o   = mode_q;
 
     // range checks of WRITE/READ (one adder each)
-    wire [15:0] acount = (type_i == 8'h05) ? wcount : rcount;
-    wire [16:0] in_end = {1'b0, addr32[15:0]} + {1'b0, acount};
-    wire in_range = (addr32[31:16] == 16'd0) && (in_end <= INPUT_MEM[16:0]);
-    wire [16:0] tr_end = {3'd0, addr32[15:2]} + {3'd0, rcount[15:2]};
-    wire tr_range = (TAW > 0) && addr32[31:16] == 16'd0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
+    wire [NW-1:0] acount = (type_i == 8'h05) ? {{(NW-AW){1'b0}}, wcount} : rcount[NW-1:0];
+    wire [16:0] in_end = {{(17-IAW){1'b0}}, addr32[IAW-1:0]} + {{(17-NW){1'b0}}, acount};
+    wire in_range = (addr32[31:IAW] == 0) && (in_end <= INPUT_MEM[16:0]);
+    wire [16:0] tr_end = {3'd0, addr32[15:2]} + {3'd0, rcount[15:2]} + 17'd8;
+    wire tr_range = addr32[31:16] == 16'd0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
                     tr_end <= {{(16-TA){1'b0}}, tw_q};
-    wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q[6:0]};
+    wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
     // answer bytes of the table states, by index i_q
     reg [7:0] tb;
-    integer k;
     always @(*) begin
         tb = 8'h00;
         case (st_q)
@@ -265,25 +251,11 @@ module link_engine #(
             endcase
             S_ERR: tb = {4'd0, err_q};
             S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : hdr_q[8*(i_q[2:0]+3'd1) +: 8];
-            S_INFO: for (k = 0; k < INFO_N; k = k + 1)
-                if (i_q == k[6:0]) tb = INFO[8*(INFO_N-1-k) +: 8];
-            S_STATUS: begin
-                case (i_q[4:2])
-                    3'd0: tb = i_q[0] ? c_ok[15:8]   : c_ok[7:0];
-                    3'd1: tb = i_q[0] ? c_crc[15:8]  : c_crc[7:0];
-                    3'd2: tb = i_q[0] ? c_over[15:8] : c_over[7:0];
-                    3'd3: tb = i_q[0] ? c_uart[15:8] : c_uart[7:0];
-                    3'd4: tb = i_q[0] ? c_bad[15:8]  : c_bad[7:0];
-                    3'd5: tb = i_q[0] ? c_nak[15:8]  : c_nak[7:0];
-                    3'd6: tb = i_q[0] ? c_dup[15:8]  : c_dup[7:0];
-                    default: tb = i_q[0] ? c_runs[15:8] : c_runs[7:0];
-                endcase
-                if (i_q[1]) tb = 8'd0;
-                if (i_q[5]) tb = {7'd0, loaded_q};
-            end
+            S_INFO: tb = rx_rdata_i;
+            S_STATUS: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
             S_HEAD: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
-                4'd0: tb = pred_q[7:0];
-                4'd1: tb = pred_q[15:8];
+                4'd0: tb = {1'b0, pred_q};
+                4'd1: tb = 8'd0;
                 4'd2: tb = spikes32[7:0];
                 4'd3: tb = spikes32[15:8];
                 4'd4: tb = spikes32[23:16];
@@ -292,57 +264,83 @@ module link_engine #(
                 4'd7: tb = clocks_q[15:8];
                 4'd8: tb = clocks_q[23:16];
                 4'd9: tb = clocks_q[31:24];
-                4'd10: tb = nout_q[7:0];
-                default: tb = nout_q[15:8];
+                4'd10: tb = {1'b0, nout_q};
+                default: tb = 8'd0;
             endcase
             S_PUT: tb = word_q[7:0];
             default: tb = in_rdata; // S_RIN
         endcase
     end
+    // answer buffer write port: the table states, S_PUT and S_RIN write tb at ta_q (the header,
+    // S_FIN, at bytes 0..3)
+    assign tx_we_o = (st_q == S_NAK) || (st_q == S_FIN) || (st_q == S_HELLO) || (st_q == S_INFO) ||
+                     (st_q == S_STATUS) || (st_q == S_HEAD) || (st_q == S_ERR) || (st_q == S_PUT) ||
+                     (st_q == S_RIN);
+    assign tx_waddr_o = (st_q == S_FIN) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q;
+    assign tx_wdata_o = tb;
     // the table answers: last index and the answer length
     wire tab_last = (st_q == S_NAK)    ? (i_q == 7'd5) :
                     (st_q == S_FIN)    ? (i_q == 7'd3) :
                     (st_q == S_HELLO)  ? (i_q == 7'd4) :
                     (st_q == S_INFO)   ? (i_q == INFO_N[6:0] - 7'd1) :
-                    (st_q == S_STATUS) ? (i_q == 7'd32) :
+                    (st_q == S_STATUS) ? 1'b1 :
                     (st_q == S_HEAD)   ? (i_q == 7'd11) : 1'b1;
 
+    always @(*) begin
+        ev = 8'd0;
+        ev[0] = (st_q == S_DISP);
+        ev[1] = rx_bad_i;
+        ev[2] = rx_overrun_i;
+        ev[3] = uart_err_i;
+        ev[4] = (st_q == S_ERR);
+        ev[5] = (st_q == S_NAK) && tab_last;
+        ev[6] = (st_q == S_DISP) && type_i != 8'h01 && synced_q && seq_i != expect_q && dup;
+        ev[7] = (st_q == S_WAIT) && done_i;
+    end
     always @(posedge clk_i) begin
         frame_ack_o <= 1'b0;
         tx_start_o  <= 1'b0;
-        tx_we_o     <= 1'b0;
-        in_we       <= 1'b0;
-        tr_we       <= 1'b0;
         run_start_o <= 1'b0;
-        if (rx_bad_i) begin c_crc <= sat(c_crc); nak_pend_q <= 1'b1; nak_reason_q <= 2'd1; end
-        if (rx_overrun_i) begin c_over <= sat(c_over); nak_pend_q <= 1'b1; nak_reason_q <= 2'd3; end
-        if (uart_err_i) c_uart <= sat(c_uart);
+        if (rx_bad_i) begin nak_pend_q <= 1'b1; nak_reason_q <= 2'd1; end
+        if (rx_overrun_i) begin nak_pend_q <= 1'b1; nak_reason_q <= 2'd3; end
 
-        // trace: the last layer's V after every step, in update order ([t][c])
-        if (trace_q && upd_valid_i && upd_layer_i == nl_q && tw_q != TW[TA:0]) begin
-            tr_we <= 1'b1; tr_waddr <= tw_q[TA-1:0]; tr_wdata <= upd_v_i[SMAX-1:0];
-            tw_q <= tw_q + 1'b1;
-        end
+        // counter updater
+        case (u_q)
+            2'd0: if (pend_q != 8'd0 && !eng_rd) begin
+                uk_q <= pend_q[0] ? 3'd0 : pend_q[1] ? 3'd1 : pend_q[2] ? 3'd2 : pend_q[3] ? 3'd3 :
+                        pend_q[4] ? 3'd4 : pend_q[5] ? 3'd5 : pend_q[6] ? 3'd6 : 3'd7;
+                u_q <= 2'd1;
+            end
+            2'd1: if (!eng_rd) u_q <= 2'd2;  // uk_q on the read port
+            2'd2: u_q <= tr_we ? 2'd1 : 2'd0; // written unless the trace had the port: read again
+            default: begin                    // clearing words 0..7 after reset
+                uk_q <= uk_q + 1'b1;
+                if (uk_q == 3'd7) u_q <= 2'd0;
+            end
+        endcase
+        pend_q <= (pend_q & ~((u_q == 2'd2 && !tr_we) ? (8'd1 << uk_q) : 8'd0)) | ev;
+
+        if (tr_we) tw_q <= tw_q + 1'b1;
 
         // event feeder (runs beside S_WAIT): per step a u16 count, then count u16 indices
         case (e_q)
             E_CA: begin in_ra_q <= in_ra_q + 1'b1; e_q <= E_CB; end
             E_CB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_CC; end
             E_CC: begin
-                ecnt_q <= {in_rdata, elo_q};
+                ecnt_q <= ev16[IN_AW:0];
                 bleft_q <= bleft_q - TWO;
                 e_q <= ({in_rdata, elo_q} == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin in_ra_q <= in_ra_q + 1'b1; e_q <= E_IB; end
             E_IB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_IC; end
             E_IC: begin
-                ev_index_o <= {in_rdata, elo_q};
+                evi_q <= ev16[IN_AW-1:0];
                 bleft_q <= bleft_q - TWO;
                 e_q <= E_BEAT;
             end
             E_BEAT: if (ev_ready_i) begin
                 ecnt_q <= ecnt_q - 1'b1;
-                e_q <= (ecnt_q == 16'd1) ? E_EOS : E_IA;
+                e_q <= (ecnt_q == 1) ? E_EOS : E_IA;
             end
             E_EOS: if (ev_ready_i) begin
                 eleft_q <= eleft_q - 1'b1;
@@ -358,7 +356,7 @@ module link_engine #(
             i_q <= 7'd0;
             if (frame_valid_i) begin
                 rx_raddr_o <= 4;
-                st_q <= (body_len_i == 0) ? S_DISP : S_HDR_RD;
+                st_q <= (blen == B0) ? S_DISP : S_HDR_RD;
             end else if (nak_pend_q) begin
                 ta_q <= NAK_BASE;
                 tx_slot_o <= {WI{1'b0}};
@@ -370,14 +368,14 @@ module link_engine #(
             st_q <= S_ACKW;
         end
         S_HDR_RD: st_q <= S_HDR;
+        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO; end
         S_HDR: begin
             hdr_q[8*i_q[3:0] +: 8] <= rx_rdata_i;
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
-            st_q <= ({9'd0, i_q} + 16'd1 == body_len_i || i_q == 7'd8) ? S_DISP : S_HDR_RD;
+            st_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen || i_q == 7'd8) ? S_DISP : S_HDR_RD;
         end
         S_DISP: begin
-            c_ok <= sat(c_ok);
             i_q <= 7'd0;
             ta_q <= 4;
             tx_slot_o <= sidx;
@@ -386,7 +384,7 @@ module link_engine #(
             fin_len_q <= 0;
             rx_raddr_o <= 10;
             if (type_i == 8'h01) begin
-                if (body_len_i == 16'd6 && hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1) begin
+                if (blen == B6 && hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1) begin
                     synced_q <= 1'b1;
                     expect_q <= seq_i;      // S_SEND adds one
                     cache_v_q <= 0;
@@ -399,8 +397,7 @@ module link_engine #(
                 fin_consume_q <= 1'b0; err_q <= 4'd10; st_q <= S_ERR;
             end else if (seq_i != expect_q) begin
                 frame_ack_o <= 1'b1;
-                if (back >= 8'd1 && {24'd0, back} <= W && cache_v_q[sidx] && cache_seq_m[sidx] == seq_i) begin
-                    c_dup <= sat(c_dup);
+                if (dup) begin
                     tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
                 end else begin
                     nak_pend_q <= 1'b1; nak_reason_q <= 2'd2;
@@ -408,31 +405,32 @@ module link_engine #(
                 st_q <= S_ACKW;
             end else begin
                 case (type_i)
-                    8'h02: begin fin_len_q <= INFO_N[AW-1:0]; st_q <= S_INFO; end
-                    8'h03: begin fin_len_q <= 33; st_q <= S_STATUS; end
+                    8'h02: begin fin_len_q <= INFO_N[AW-1:0]; rx_raddr_o <= INFO_AT[AW-1:0]; st_q <= S_INFO_RD; end
+                    8'h03: begin fin_len_q <= 33; n_q <= N32; tr_ra_q <= 0; stat_q <= 1'b1; st_q <= S_TR; end
                     8'h04: begin clear_pend_q <= 1'b1; st_q <= S_FIN; end
                     8'h05: begin
-                        n_q <= wcount;
+                        n_q <= {{(NW-AW){1'b0}}, wcount};
                         in_wa_q <= addr32[IAW-1:0];
                         caddr_q <= addr32[23:0];
-                        if (body_len_i < 16'd6) begin err_q <= 4'd2; st_q <= S_ERR; end
+                        if (blen < B6) begin err_q <= 4'd2; st_q <= S_ERR; end
                         else if (space == 8'd6 && in_range) begin
-                            wkind_q <= 2'd0; st_q <= (wcount == 0) ? S_FIN : S_WR_RD;
+                            wkind_q <= 2'd0; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
                         end else if (space == 8'd11 && addr32[31:16] == 16'd0) begin
                             caddr_q <= {4'd4, 4'd0, addr32[15:0]};
-                            wkind_q <= 2'd1; st_q <= (wcount == 0) ? S_FIN : S_WR_RD;
+                            wkind_q <= 2'd1; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
                         end else if (space == 8'd10 && wcount[1:0] == 2'd0) begin
-                            wkind_q <= 2'd2; st_q <= (wcount == 0) ? S_FIN : S_WR_RD;
+                            wkind_q <= 2'd2; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
                             loaded_q <= 1'b1;
                         end else begin err_q <= 4'd3; st_q <= S_ERR; end
                     end
                     8'h06: begin
                         fin_len_q <= rcount[AW-1:0];
-                        n_q <= rcount;
+                        n_q <= rcount[NW-1:0];
                         in_ra_q <= addr32[IAW-1:0];
-                        tr_ra_q <= addr32[TA+1:2];
+                        tr_ra_q <= addr32[TA+1:2] + EIGHT;
+                        stat_q <= 1'b0;
                         caddr_q <= addr32[23:0];
-                        if (body_len_i != 16'd8 || {16'd0, rcount} > MAXBODY) begin err_q <= 4'd2; st_q <= S_ERR; end
+                        if (blen != B8 || {16'd0, rcount} > MAXBODY) begin err_q <= 4'd2; st_q <= S_ERR; end
                         else if (rcount == 16'd0 && (space == 8'd6 || space == 8'd8 || space == 8'd10)) st_q <= S_FIN;
                         else if (space == 8'd6 && in_range) st_q <= S_RIN_RD;
                         else if (space == 8'd10 && rcount[1:0] == 2'd0) st_q <= S_RC;
@@ -446,22 +444,19 @@ module link_engine #(
         end
         S_ACKW: st_q <= S_IDLE; // let frame_valid fall before looking again
         S_ERR: begin
-            c_bad <= sat(c_bad);
-            tx_we_o <= 1'b1; tx_waddr_o <= 4; tx_wdata_o <= tb;
             fin_type_q <= 8'hFE; fin_len_q <= 1;
             i_q <= 7'd0; ta_q <= 0;
             st_q <= S_FIN;
         end
         // table answers: one byte per clock at ta_q
         S_NAK, S_FIN, S_HELLO, S_INFO, S_STATUS, S_HEAD: begin
-            // the header (S_FIN) goes to bytes 0..3, the others follow ta_q
-            tx_we_o <= 1'b1; tx_waddr_o <= (st_q == S_FIN) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q; tx_wdata_o <= tb;
             ta_q <= ta_q + 1'b1;
             i_q <= i_q + 1'b1;
+            rx_raddr_o <= rx_raddr_o + 1'b1; // S_INFO: the next INFO byte
             if (tab_last) begin
                 i_q <= 7'd0;
                 case (st_q)
-                    S_NAK: begin nak_pend_q <= 1'b0; c_nak <= sat(c_nak); st_q <= S_NAKS; end
+                    S_NAK: begin nak_pend_q <= 1'b0; st_q <= S_NAKS; end
                     S_FIN: st_q <= S_SEND;
                     default: st_q <= S_FIN;
                 endcase
@@ -469,7 +464,6 @@ module link_engine #(
         end
         // put subroutine: p_q + 1 bytes of word_q at ta_q, then ret2_q
         S_PUT: begin
-            tx_we_o <= 1'b1; tx_waddr_o <= ta_q; tx_wdata_o <= tb;
             ta_q <= ta_q + 1'b1;
             word_q <= {8'd0, word_q[31:8]};
             p_q <= p_q - 1'b1;
@@ -488,11 +482,10 @@ module link_engine #(
         S_WR: begin
             rx_raddr_o <= rx_raddr_o + 1'b1;
             n_q <= n_q - 1'b1;
-            ret_q <= (n_q == 16'd1) ? S_FIN : S_WR_RD;
-            st_q <= (n_q == 16'd1) ? S_FIN : S_WR_RD;
+            ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
+            st_q <= (n_q == N1) ? S_FIN : S_WR_RD;
             case (wkind_q)
                 2'd0: begin
-                    in_we <= 1'b1; in_waddr <= in_wa_q; in_wdata <= rx_rdata_i;
                     in_wa_q <= in_wa_q + 1'b1;
                 end
                 2'd1: begin word_q <= {24'd0, rx_rdata_i}; st_q <= S_CW; end
@@ -505,27 +498,26 @@ module link_engine #(
         // READ the input RAM
         S_RIN_RD: begin in_ra_q <= in_ra_q + 1'b1; st_q <= S_RIN; end
         S_RIN: begin
-            tx_we_o <= 1'b1; tx_waddr_o <= ta_q; tx_wdata_o <= tb;
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
-            st_q <= (n_q == 16'd1) ? S_FIN : S_RIN_RD;
+            st_q <= (n_q == N1) ? S_FIN : S_RIN_RD;
         end
         // READ the core: one host port read, 4 bytes into the answer
         S_RC: begin
-            n_q <= n_q - 16'd4;
+            n_q <= n_q - N4;
             ret_q <= S_PUT; p_q <= 2'd3;
-            ret2_q <= (n_q == 16'd4) ? S_FIN : S_RC;
+            ret2_q <= (n_q == N4) ? S_FIN : S_RC;
             st_q <= S_CR;
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
-        S_TR: begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
-            n_q <= n_q - 16'd4;
-            ret2_q <= (n_q == 16'd4) ? S_FIN : S_TR;
+        S_TR: if (!st_wait) begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
+            n_q <= n_q - N4;
+            ret2_q <= (n_q != N4) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
             st_q <= S_TRD;
         end
         S_TRD: begin
-            word_q <= {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
+            word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
             tr_ra_q <= tr_ra_q + 1'b1;
             st_q <= S_PUT;
         end
@@ -539,7 +531,7 @@ module link_engine #(
             caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
-            if (body_len_i != 16'd9) begin err_q <= 4'd2; st_q <= S_ERR; end
+            if (blen != B9) begin err_q <= 4'd2; st_q <= S_ERR; end
             else if (hdr_q[31:0] == 32'd0 || hdr_q[31:16] != 16'd0 || (hdr_q[34] && TAW == 0)) begin err_q <= 4'd7; st_q <= S_ERR; end
             else if (hdr_q[71:40] > INPUT_MEM) begin err_q <= 4'd8; st_q <= S_ERR; end
             else st_q <= S_CR;
@@ -554,13 +546,13 @@ module link_engine #(
                 end
                 2'd1: begin readout_q <= word_q[0]; caddr_q[3:0] <= 4'd1; end
                 2'd2: begin
-                    nout_q <= word_q[15:0];
+                    nout_q <= word_q[6:0];
                     caddr_q[3:0] <= 4'd7;
                     if (word_q > MAXOUT) begin err_q <= 4'd7; st_q <= S_ERR; end
                 end
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
-                    n_q <= steps_q;
+                    eleft_q <= steps_q;
                     rem_q <= TW[RW-1:0];
                     if (hdr_q[34] && !readout_q) begin err_q <= 4'd7; st_q <= S_ERR; end
                     else st_q <= S_TCHK;
@@ -569,13 +561,13 @@ module link_engine #(
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
         S_TCHK: begin
-            n_q <= n_q - 1'b1;
+            eleft_q <= eleft_q - 1'b1;
             rem_q <= rem_next;
             in_ra_q <= 0;
             caddr_q <= {4'd4, 20'd0};
-            if (!hdr_q[34] || n_q == 16'd0) begin
+            if (!hdr_q[34] || eleft_q == 16'd0) begin
                 trace_q <= hdr_q[34];
-                n_q <= {{(15-IAW){1'b0}}, inlen_q};
+                n_q <= {{(NW-IAW-1){1'b0}}, inlen_q};
                 st_q <= (mode_q && inlen_q != 0) ? S_INT_RD : S_GO;
             end else if (rem_next[RW-1]) begin
                 err_q <= 4'd7; st_q <= S_ERR;
@@ -585,14 +577,14 @@ module link_engine #(
         S_INT_RD: begin in_ra_q <= in_ra_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT; end
         S_INT: begin
             word_q <= {24'd0, in_rdata};
-            ret_q <= (n_q == 16'd0) ? S_GO : S_INT_RD;
+            ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
             st_q <= S_CW;
         end
         S_GO: begin
             run_start_o <= 1'b1;
             run_clear_o <= !keep_q || clear_pend_q;
             clear_pend_q <= 1'b0;
-            clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 0;
+            clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
             in_ra_q <= 0; eleft_q <= steps_q; bleft_q <= inlen_q;
             e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
             st_q <= S_WAIT;
@@ -602,9 +594,8 @@ module link_engine #(
             if (in_spike_i) spikes_q <= spikes_q + 1'b1;
             if (done_i) begin
                 e_q <= E_OFF;
-                c_runs <= sat(c_runs);
-                fin_len_q <= 12 + {nout_q[AW-3:0], 2'b00};
-                n_q <= nout_q; k_q <= 16'd0;
+                fin_len_q <= 12 + {{(AW-9){1'b0}}, nout_q, 2'b00};
+                k_q <= 7'd0;
                 ta_q <= 16;
                 caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
                 ret_q <= S_RES; st_q <= S_CR;
@@ -613,11 +604,10 @@ module link_engine #(
         S_RES: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || $signed(word_q[CW-1:0]) > best_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
             k_q <= k_q + 1'b1;
-            n_q <= n_q - 1'b1;
-            caddr_q <= caddr_q + 24'd3; // the next neuron's STAT (S_CRW added one)
+            caddr_q[1:0] <= 2'b11; // the next neuron's STAT (S_CRW added one)
             p_q <= 2'd3;
             ret_q <= S_RES;
-            ret2_q <= (n_q == 16'd1) ? S_HEAD : S_CR;
+            ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
             st_q <= S_PUT;
         end
         S_SEND: begin
@@ -636,10 +626,10 @@ module link_engine #(
         endcase
 
         if (rst_i) begin
-            st_q <= S_IDLE; e_q <= E_OFF; trace_q <= 1'b0; tw_q <= 0;
+            st_q <= S_IDLE; e_q <= E_OFF; trace_q <= 1'b0; tw_q <= 8;
+            pend_q <= 8'd0; u_q <= 2'd3; uk_q <= 3'd0;
             synced_q <= 1'b0; cache_v_q <= 0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
             expect_q <= 8'd0; nak_pend_q <= 1'b0;
-            c_ok <= 0; c_crc <= 0; c_over <= 0; c_uart <= 0; c_bad <= 0; c_nak <= 0; c_dup <= 0; c_runs <= 0;
         end
     end
 endmodule

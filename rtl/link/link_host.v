@@ -9,7 +9,7 @@ module link_host #(
     parameter integer MAXBODY    = 256,      // largest frame body, 64 .. 2^AW - 22
     parameter integer WSH        = 0,        // log2 window: 2^WSH frames in flight (rx and tx slots)
     parameter integer IAW        = 11,       // log2 input staging RAM bytes
-    parameter integer TAW        = 0,        // log2 trace words (space 8); 0: no trace
+    parameter integer TAW        = 8,        // log2 aux RAM words (4..16): STATUS counters, then the trace (space 8)
     parameter integer LANES      = 8,        // the core's parameters (reported in INFO)
     parameter integer SMAX       = 16,
     parameter integer ACC_W      = 24,
@@ -49,6 +49,47 @@ module link_host #(
     localparam integer CPB = CLK_HZ / BAUD;
     localparam integer WI  = (WSH > 0) ? WSH : 1;
     localparam integer BAW = AW + WSH;       // buffer address width
+    // INFO answer (docs/protocol.md): constant, held in the rx buffer's unused top bytes of
+    // every slot (block RAM initial contents), copied into the answer by the engine
+    function [31:0] le32(input [31:0] v);
+        le32 = {v[7:0], v[15:8], v[23:16], v[31:24]};
+    endfunction
+    localparam integer W = 1 << WSH;
+    localparam integer INPUT_MEM = 1 << IAW;
+    localparam integer TW = (1 << TAW) - 8;
+    localparam integer INFO_N = 106 + FLEN; // fixed keys, then family (key, len, FLEN bytes)
+    localparam [8*104-1:0] INFO_FIX = {
+        8'd1, 8'd1, 8'd1,
+        8'd2, 8'd2, 8'd0, 8'd1,
+        8'd4, 8'd1, LAYERS_MAX[7:0],
+        8'd5, 8'd4, le32(32'd1 << IN_AW),
+        8'd6, 8'd4, le32(32'd1 << LAYER_AW),
+        8'd7, 8'd4, le32(32'd1 << NEUR_AW),
+        8'd8, 8'd4, le32(LANES << WMEM_AW),
+        8'd9, 8'd2, 8'd2, 8'd8,
+        8'd10, 8'd1, SMAX[7:0],
+        8'd11, 8'd1, 8'h0F,
+        8'd12, 8'd4, le32(32'd65535),
+        8'd13, 8'd4, le32(INPUT_MEM),
+        8'd14, 8'd4, le32(TW),
+        8'd15, 8'd4, le32(MAXBODY),
+        8'd16, 8'd1, W[7:0],
+        8'd17, 8'd4, le32(CLK_HZ),
+        8'd18, 8'd4, le32(BAUD),
+        8'd19, 8'd4, le32(LANES),
+        8'd20, 8'd1, ACC_W[7:0],
+        8'd21, 8'd1, NEUR_AW[7:0],
+        8'd22, 8'd1, LAYER_AW[7:0],
+        8'd23, 8'd1, IN_AW[7:0],
+        8'd24, 8'd1, WMEM_AW[7:0]
+    };
+    localparam [8*INFO_N-1:0] INFO = {INFO_FIX, 8'd3, FLEN[7:0], FAMILY[8*FLEN-1:0]};
+    localparam integer INFO_AT = (1 << AW) - 128;
+    generate
+        if (INFO_N > 128 || MAXBODY + 6 > INFO_AT) begin : g_bad_info
+            link_host_bad_INFO_or_MAXBODY u_error ();
+        end
+    endgenerate
 
     wire       rx_v, rx_ferr;
     wire [7:0] rx_d;
@@ -64,7 +105,8 @@ module link_host #(
     wire [WI+AW-1:0] rb_raddr_full = {f_slot, e_raddr};
     /* verilator lint_on UNUSEDSIGNAL */
     assign rb_raddr = rb_raddr_full[BAW-1:0];
-    link_ram #(.AW(BAW)) u_rxbuf (.clk_i(clk_i), .we_i(rb_we), .waddr_i(rb_waddr), .wdata_i(rb_wdata),
+    link_ram #(.AW(BAW), .INIT_N(INFO_N), .INIT_AT(INFO_AT), .SLOT_AW(AW), .INIT({INFO, {(1024-8*INFO_N){1'b0}}}))
+        u_rxbuf (.clk_i(clk_i), .we_i(rb_we), .waddr_i(rb_waddr), .wdata_i(rb_wdata),
         .raddr_i(rb_raddr), .rdata_o(rb_rdata));
 
     wire        f_valid, f_ack, f_bad, f_over;
@@ -101,9 +143,8 @@ module link_host #(
     link_uart_tx #(.CLKS_PER_BIT(CPB)) u_tx (.clk_i(clk_i), .rst_i(rst_i), .valid_i(tx_v),
         .data_i(tx_d), .ready_o(tx_r), .tx_o(uart_tx_o));
 
-    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .TAW(TAW), .CLK_HZ(CLK_HZ), .BAUD(BAUD),
-        .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .FLEN(FLEN), .FAMILY(FAMILY)) u_eng (
+    link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .TAW(TAW), .SMAX(SMAX),
+        .NEUR_AW(NEUR_AW), .IN_AW(IN_AW), .INFO_N(INFO_N), .INFO_AT(INFO_AT)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i),
         .frame_valid_i(f_valid), .type_i(f_type), .seq_i(f_seq), .body_len_i(f_len),
         .frame_ack_o(f_ack), .rx_raddr_o(e_raddr), .rx_rdata_i(rb_rdata),

@@ -19,8 +19,8 @@ import (
 func TestCosimTraceAndInputSpikes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(57, 0))
 	c, _ := board(t, 0, linktest.Noise{}, time.Second)
-	if c.Info().TraceMem != 1<<8 {
-		t.Fatalf("INFO trace_mem %d, want 256 (lifkit_top_ice40 TAW 8)", c.Info().TraceMem)
+	if c.Info().TraceMem != 1<<8-8 {
+		t.Fatalf("INFO trace_mem %d, want 248 (lifkit_top_ice40 TAW 8: 256 aux words, 8 of them counters)", c.Info().TraceMem)
 	}
 	ctx := context.Background()
 	for ni, sizes := range [][]int{{20, 24, 5}, {40, 30, 8}} {
