@@ -10,8 +10,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/lifkit/lifkit/rtl/coremap"
 	"github.com/lifkit/lifkit/sim"
-	"github.com/lifkit/lifkit/testbench"
 )
 
 // Options tune a Client. The zero value is usable.
@@ -68,7 +68,7 @@ type Client struct {
 	closed   bool
 	net      *sim.Network
 	pending  []Frame
-	layout   *testbench.Layout // core-port devices: where the loaded network lives
+	layout   *coremap.Layout // core-port devices: where the loaded network lives
 }
 
 // Open greets the device (HELLO, agreeing on a protocol version) and reads its INFO. The

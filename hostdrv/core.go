@@ -5,13 +5,14 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/lifkit/lifkit/rtl/coremap"
 	"github.com/lifkit/lifkit/sim"
-	"github.com/lifkit/lifkit/testbench"
 )
 
-// CoreConfig returns the lif_core configuration a core-port device reports in INFO.
-func CoreConfig(info Info) testbench.Config {
-	return testbench.Config{Name: info.Family, Lanes: info.Lanes, SMax: info.MaxStateBits, AccW: info.AccW,
+// CoreConfig returns the lif_core configuration a core-port device reports in INFO (the
+// layout rtl/coremap computes for it).
+func CoreConfig(info Info) coremap.Config {
+	return coremap.Config{Name: info.Family, Lanes: info.Lanes, SMax: info.MaxStateBits, AccW: info.AccW,
 		LayersMax: info.MaxLayers, NeurAW: info.NeurAW, LayerAW: info.LayerAW, InAW: info.InAW, WmemAW: info.WmemAW}
 }
 
@@ -22,7 +23,7 @@ type wordRun struct {
 }
 
 // runs groups host port writes into stretches of consecutive addresses of at most max words.
-func runs(ws []testbench.Write, max int) []wordRun {
+func runs(ws []coremap.Write, max int) []wordRun {
 	var out []wordRun
 	for _, w := range ws {
 		if k := len(out) - 1; k >= 0 && out[k].addr+uint32(len(out[k].words)) == w.Addr && len(out[k].words) < max {
@@ -34,7 +35,7 @@ func runs(ws []testbench.Write, max int) []wordRun {
 	return out
 }
 
-// loadCore lays n out for the device's core (testbench.NewLayout, the layout docs/rtl.md
+// loadCore lays n out for the device's core (coremap.NewLayout, the layout docs/rtl.md
 // defines), writes every word through SpaceCore, reads every word back and compares.
 func (c *Client) loadCore(ctx context.Context, n *sim.Network) error {
 	cfg := CoreConfig(c.info)
@@ -44,7 +45,7 @@ func (c *Client) loadCore(ctx context.Context, n *sim.Network) error {
 	if err := cfg.Fits(n); err != nil {
 		return &FitError{Field: err.Error(), Need: 1, Have: 0}
 	}
-	lo := testbench.NewLayout(cfg, n)
+	lo := coremap.NewLayout(cfg, n)
 	if lo.Words > 1<<cfg.WmemAW {
 		return &FitError{Field: "weight words", Need: lo.Words, Have: 1 << cfg.WmemAW}
 	}
@@ -111,7 +112,7 @@ func (c *Client) readCoreStat(ctx context.Context, li int) ([]int32, error) {
 	base := c.layout.Layers[li].StateBase
 	out := make([]int32, 0, size)
 	for i := 0; i < size; i++ {
-		b, err := c.Read(ctx, SpaceCore, 0, int(testbench.StateAddr(base+i, testbench.FieldStat)), 4)
+		b, err := c.Read(ctx, SpaceCore, 0, int(coremap.StateAddr(base+i, coremap.FieldStat)), 4)
 		if err != nil {
 			return nil, err
 		}
