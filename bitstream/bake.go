@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/lifkit/lifkit/sim"
-	"github.com/lifkit/lifkit/testbench"
+	"github.com/lifkit/lifkit/rtl/coremap"
 )
 
 // Image is a network baked into a core's memories (docs/rtl.md, "Baked networks"): the
@@ -29,12 +29,12 @@ func Bake(c Core, n *sim.Network) (*Image, error) {
 	if c.WmemSPRAM {
 		return nil, &BakeError{Reason: "the core keeps its weights in SPRAM, which the FPGA cannot initialise at configuration"}
 	}
-	tc := testbench.Config{Name: "bake", Lanes: c.Lanes, SMax: c.SMax, AccW: c.AccW, LayersMax: c.LayersMax,
+	tc := coremap.Config{Name: "bake", Lanes: c.Lanes, SMax: c.SMax, AccW: c.AccW, LayersMax: c.LayersMax,
 		NeurAW: c.NeurAW, LayerAW: c.LayerAW, InAW: c.InAW, WmemAW: c.WmemAW}
 	if err := tc.Fits(n); err != nil {
 		return nil, fmt.Errorf("bitstream: bake: %w", err)
 	}
-	lo := testbench.NewLayout(tc, n)
+	lo := coremap.NewLayout(tc, n)
 
 	ww := 8 * c.Lanes
 	chunks := (ww + 31) / 32
@@ -50,24 +50,24 @@ func Bake(c Core, n *sim.Network) (*Image, error) {
 	for _, w := range lo.Writes {
 		region, off := int(w.Addr>>20), w.Addr&0xFFFFF
 		switch region {
-		case testbench.RegionGlobal:
+		case coremap.RegionGlobal:
 			switch off {
-			case testbench.RegNumLayers:
+			case coremap.RegNumLayers:
 				img.NumLayers = int(w.Data)
-			case testbench.RegNumInputs:
+			case coremap.RegNumInputs:
 				img.NumInputs = int(w.Data)
-			case testbench.RegSeed:
+			case coremap.RegSeed:
 				img.Seed = w.Data
 			default:
 				return nil, fmt.Errorf("bitstream: bake: unexpected register write %#x", w.Addr)
 			}
-		case testbench.RegionLayer:
+		case coremap.RegionLayer:
 			l, p := int(off>>4), int(off&15)
 			if p > 7 || l >= 1<<lyw {
 				return nil, fmt.Errorf("bitstream: bake: layer parameter %#x outside the parameter memory", w.Addr)
 			}
 			params[l<<3|p] = w.Data
-		case testbench.RegionWeights:
+		case coremap.RegionWeights:
 			word, ch := int(off>>csh), int(off)&(chunks-1)
 			if word >= len(weights) {
 				return nil, fmt.Errorf("bitstream: bake: weight word %d outside the %d-word memory", word, len(weights))
