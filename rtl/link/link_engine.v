@@ -53,9 +53,9 @@ module link_engine #(
     output reg  [AW-1:0] tx_len_o,
     output reg           tx_crc_o,
     input  wire          tx_busy_i,
-    output wire          tx_we_o,
-    output wire [AW-1:0] tx_waddr_o,
-    output wire [7:0]    tx_wdata_o,
+    output reg           tx_we_o,
+    output reg  [AW-1:0] tx_waddr_o,
+    output reg  [7:0]    tx_wdata_o,
     // lif_core host port and run control
     output wire          host_req_o,
     output wire          host_we_o,
@@ -107,7 +107,7 @@ module link_engine #(
         S_CRW = 6'd15, S_CW = 6'd16,   S_WR_RD = 6'd17, S_WR = 6'd18,  S_RIN_RD = 6'd19,
         S_RIN = 6'd20, S_RC = 6'd21,   S_TR = 6'd22,   S_RUN = 6'd23,  S_PRE = 6'd24,
         S_TCHK = 6'd25, S_INT_RD = 6'd26, S_INT = 6'd27, S_GO = 6'd28, S_WAIT = 6'd29,
-        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33;
+        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33, S_PREP = 6'd34, S_PREP0 = 6'd35, S_PREP1 = 6'd36, S_RES0 = 6'd37;
     reg [5:0]  st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -154,7 +154,8 @@ module link_engine #(
     reg [IAW:0] inlen_q;
     reg [3:0]  nl_q;
     reg [1:0]  pre_q;
-    reg        readout_q;
+    reg        readout_q, out_big_q;
+    always @(posedge clk_i) out_big_q <= word_q[31:7] != 0 || word_q[6:0] > MAXOUT[6:0];
     reg [6:0]  nout_q, k_q, pred_q;      // outputs: at most MAXOUT < 128
     reg [IN_AW-1:0] evi_q;
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
@@ -163,6 +164,8 @@ module link_engine #(
     /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
     reg signed [CW-1:0] best_q;
+    reg        gt_q;       // word_q > best_q, registered (S_RES0 lets it settle)
+    always @(posedge clk_i) gt_q <= $signed(word_q[CW-1:0]) > best_q;
     localparam integer RW = (TA + 2 > 8) ? TA + 2 : 8;  // trace fit remainder (outputs < 2^7)
     reg [RW-1:0] rem_q;
     reg [TA:0] tw_q;       // next trace word address (8 .. 2^TAW)
@@ -223,12 +226,34 @@ module link_engine #(
     assign run_mode_o   = mode_q;
 
     // range checks of WRITE/READ (one adder each)
-    wire [NW-1:0] acount = (type_i == 8'h05) ? {{(NW-AW){1'b0}}, wcount} : rcount[NW-1:0];
-    wire [16:0] in_end = {{(17-IAW){1'b0}}, addr32[IAW-1:0]} + {{(17-NW){1'b0}}, acount};
-    wire in_range = (addr32[31:IAW] == 0) && (in_end <= INPUT_MEM[16:0]);
-    wire [16:0] tr_end = {3'd0, addr32[15:2]} + {3'd0, rcount[15:2]} + 17'd8;
-    wire tr_range = addr32[31:16] == 16'd0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
-                    tr_end <= {{(16-TA){1'b0}}, tw_q};
+    // input RAM range of a WRITE (addr + blen - 6) and of a READ (addr + rcount): no type mux
+    localparam integer EW = (AW > IAW ? AW : IAW) + 2;
+    localparam integer WLIM = INPUT_MEM + 6;
+    localparam [EW-1:0] W_LIMIT = WLIM[EW-1:0], R_LIMIT = INPUT_MEM[EW-1:0];
+    reg  [EW-1:0] in_end_w, in_end_r;
+    reg  in_range_w, in_range_r, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
+    reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v;
+    always @(posedge clk_i) begin // the sums (S_PREP0), then the checks (S_PREP1), free running
+        in_end_w <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, blen};
+        in_end_r <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, rcount[AW-1:0]};
+        tr_end <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + {{(TEW-8){1'b0}}, rcount[9:2]} + EIGHT_E;
+        in_range_w <= (addr32[31:IAW] == 0) && (in_end_w <= W_LIMIT);
+        in_range_r <= (addr32[31:IAW] == 0) && (in_end_r <= R_LIMIT);
+        tr_range <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
+                    tr_end <= {{(TEW-TA-1){1'b0}}, tw_q};
+        r_big <= rcount[15:AW] != 0 || rcount[AW-1:0] > MAXBODY[AW-1:0];
+        sp6 <= (space == 8'd6); sp8 <= (space == 8'd8); sp10 <= (space == 8'd10); sp11 <= (space == 8'd11);
+        a16z <= (addr32[31:16] == 16'd0);
+        bl6 <= (blen == B6); bl8 <= (blen == B8); bl9 <= (blen == B9); bl_lt6 <= (blen < B6);
+        w_zero <= (wcount == B0); w_word <= (wcount[1:0] == 2'd0); r_zero <= (rcount == 16'd0);
+        hello_v <= hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1;
+    end
+    // trace READ: whole words within the trace written (rcount <= MAXBODY is checked first)
+    localparam integer TEW = (TA + 2 > 10) ? TA + 2 : 10;
+    localparam [TEW-1:0] EIGHT_E = 8;
+    reg  [TEW-1:0] tr_end;
+    // RUN: input_len > INPUT_MEM, without a 32-bit comparator
+    wire inlen_big = (hdr_q[71:41+IAW] != 0) || (hdr_q[40+IAW] && hdr_q[39+IAW:40] != 0);
     wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
     // answer bytes of the table states, by index i_q
@@ -273,11 +298,15 @@ module link_engine #(
     end
     // answer buffer write port: the table states, S_PUT and S_RIN write tb at ta_q (the header,
     // S_FIN, at bytes 0..3)
-    assign tx_we_o = (st_q == S_NAK) || (st_q == S_FIN) || (st_q == S_HELLO) || (st_q == S_INFO) ||
-                     (st_q == S_STATUS) || (st_q == S_HEAD) || (st_q == S_ERR) || (st_q == S_PUT) ||
-                     (st_q == S_RIN);
-    assign tx_waddr_o = (st_q == S_FIN) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q;
-    assign tx_wdata_o = tb;
+    // (registered: a write lands a clock after its state; S_SEND follows every last write)
+    always @(posedge clk_i) begin
+        tx_we_o <= (st_q == S_NAK) || (st_q == S_FIN) || (st_q == S_HELLO) || (st_q == S_INFO) ||
+                   (st_q == S_STATUS) || (st_q == S_HEAD) || (st_q == S_ERR) || (st_q == S_PUT) ||
+                   (st_q == S_RIN);
+        tx_waddr_o <= (st_q == S_FIN) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q;
+        tx_wdata_o <= tb;
+        if (rst_i) tx_we_o <= 1'b0;
+    end
     // the table answers: last index and the answer length
     wire tab_last = (st_q == S_NAK)    ? (i_q == 7'd5) :
                     (st_q == S_FIN)    ? (i_q == 7'd3) :
@@ -297,6 +326,50 @@ module link_engine #(
         ev[6] = (st_q == S_DISP) && type_i != 8'h01 && synced_q && seq_i != expect_q && dup;
         ev[7] = (st_q == S_WAIT) && done_i;
     end
+    // S_DISP's decisions, registered in S_PREP (the header is complete) so that S_DISP is shallow
+    reg         p_hello, p_hello_ok, p_seq_ok, p_dup, p_write, p_status;
+    reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
+    reg  [5:0]  p_next;    // S_DISP's next state when there is no error
+    reg  [1:0]  p_wkind;
+    reg  [23:0] p_caddr;
+    reg  [TA-1:0] p_tr_ra;
+    always @(posedge clk_i) begin
+        p_hello <= (type_i == 8'h01);
+        p_hello_ok <= bl6 && hello_v;
+        p_seq_ok <= (seq_i == expect_q);
+        p_dup <= dup;
+        p_write <= (type_i == 8'h05);
+        p_status <= (type_i == 8'h03);
+        p_tr_ra <= addr32[TA+1:2] + EIGHT;
+        p_caddr <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
+        p_err <= 4'd0;
+        p_wkind <= 2'd0;
+        case (type_i)
+            8'h02: p_next <= S_INFO_RD;
+            8'h03: p_next <= S_TR;
+            8'h04: p_next <= S_FIN;
+            8'h05: begin
+                p_next <= w_zero ? S_FIN : S_WR_RD;
+                if (bl_lt6) p_err <= 4'd2;
+                else if (sp6 && in_range_w) p_wkind <= 2'd0;
+                else if (sp11 && a16z) p_wkind <= 2'd1;
+                else if (sp10 && w_word) p_wkind <= 2'd2;
+                else p_err <= 4'd3;
+            end
+            8'h06: begin
+                p_next <= S_FIN;
+                if (!bl8 || r_big) p_err <= 4'd2;
+                else if (r_zero && (sp6 || sp8 || sp10)) p_next <= S_FIN;
+                else if (sp6 && in_range_r) p_next <= S_RIN_RD;
+                else if (sp10 && rcount[1:0] == 2'd0) p_next <= S_RC;
+                else if (sp8 && tr_range) p_next <= S_TR;
+                else p_err <= 4'd3;
+            end
+            8'h07: p_next <= S_RUN;
+            default: begin p_next <= S_ERR; p_err <= 4'd1; end
+        endcase
+    end
+
     always @(posedge clk_i) begin
         frame_ack_o <= 1'b0;
         tx_start_o  <= 1'b0;
@@ -356,7 +429,7 @@ module link_engine #(
             i_q <= 7'd0;
             if (frame_valid_i) begin
                 rx_raddr_o <= 4;
-                st_q <= (blen == B0) ? S_DISP : S_HDR_RD;
+                st_q <= (blen == B0) ? S_PREP0 : S_HDR_RD;
             end else if (nak_pend_q) begin
                 ta_q <= NAK_BASE;
                 tx_slot_o <= {WI{1'b0}};
@@ -373,8 +446,11 @@ module link_engine #(
             hdr_q[8*i_q[3:0] +: 8] <= rx_rdata_i;
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
-            st_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen || i_q == 7'd8) ? S_DISP : S_HDR_RD;
+            st_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen || i_q == 7'd8) ? S_PREP0 : S_HDR_RD;
         end
+        S_PREP0: st_q <= S_PREP1; // the range sums settle
+        S_PREP1: st_q <= S_PREP;  // the range checks settle
+        S_PREP: st_q <= S_DISP;  // the p_* decisions settle
         S_DISP: begin
             i_q <= 7'd0;
             ta_q <= 4;
@@ -383,8 +459,15 @@ module link_engine #(
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= 0;
             rx_raddr_o <= 10;
-            if (type_i == 8'h01) begin
-                if (blen == B6 && hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1) begin
+            n_q <= p_write ? {{(NW-AW){1'b0}}, wcount} : p_status ? N32 : rcount[NW-1:0];
+            in_wa_q <= addr32[IAW-1:0];
+            in_ra_q <= addr32[IAW-1:0];
+            tr_ra_q <= p_status ? {TA{1'b0}} : p_tr_ra;
+            stat_q <= p_status;
+            caddr_q <= p_caddr;
+            wkind_q <= p_wkind;
+            if (p_hello) begin
+                if (p_hello_ok) begin
                     synced_q <= 1'b1;
                     expect_q <= seq_i;      // S_SEND adds one
                     cache_v_q <= 0;
@@ -395,51 +478,23 @@ module link_engine #(
                 end
             end else if (!synced_q) begin
                 fin_consume_q <= 1'b0; err_q <= 4'd10; st_q <= S_ERR;
-            end else if (seq_i != expect_q) begin
+            end else if (!p_seq_ok) begin
                 frame_ack_o <= 1'b1;
-                if (dup) begin
+                if (p_dup) begin
                     tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
                 end else begin
                     nak_pend_q <= 1'b1; nak_reason_q <= 2'd2;
                 end
                 st_q <= S_ACKW;
+            end else if (p_err != 4'd0) begin
+                err_q <= p_err; st_q <= S_ERR;
             end else begin
-                case (type_i)
-                    8'h02: begin fin_len_q <= INFO_N[AW-1:0]; rx_raddr_o <= INFO_AT[AW-1:0]; st_q <= S_INFO_RD; end
-                    8'h03: begin fin_len_q <= 33; n_q <= N32; tr_ra_q <= 0; stat_q <= 1'b1; st_q <= S_TR; end
-                    8'h04: begin clear_pend_q <= 1'b1; st_q <= S_FIN; end
-                    8'h05: begin
-                        n_q <= {{(NW-AW){1'b0}}, wcount};
-                        in_wa_q <= addr32[IAW-1:0];
-                        caddr_q <= addr32[23:0];
-                        if (blen < B6) begin err_q <= 4'd2; st_q <= S_ERR; end
-                        else if (space == 8'd6 && in_range) begin
-                            wkind_q <= 2'd0; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
-                        end else if (space == 8'd11 && addr32[31:16] == 16'd0) begin
-                            caddr_q <= {4'd4, 4'd0, addr32[15:0]};
-                            wkind_q <= 2'd1; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
-                        end else if (space == 8'd10 && wcount[1:0] == 2'd0) begin
-                            wkind_q <= 2'd2; st_q <= (wcount == B0) ? S_FIN : S_WR_RD;
-                            loaded_q <= 1'b1;
-                        end else begin err_q <= 4'd3; st_q <= S_ERR; end
-                    end
-                    8'h06: begin
-                        fin_len_q <= rcount[AW-1:0];
-                        n_q <= rcount[NW-1:0];
-                        in_ra_q <= addr32[IAW-1:0];
-                        tr_ra_q <= addr32[TA+1:2] + EIGHT;
-                        stat_q <= 1'b0;
-                        caddr_q <= addr32[23:0];
-                        if (blen != B8 || {16'd0, rcount} > MAXBODY) begin err_q <= 4'd2; st_q <= S_ERR; end
-                        else if (rcount == 16'd0 && (space == 8'd6 || space == 8'd8 || space == 8'd10)) st_q <= S_FIN;
-                        else if (space == 8'd6 && in_range) st_q <= S_RIN_RD;
-                        else if (space == 8'd10 && rcount[1:0] == 2'd0) st_q <= S_RC;
-                        else if (space == 8'd8 && tr_range) st_q <= S_TR;
-                        else begin err_q <= 4'd3; st_q <= S_ERR; end
-                    end
-                    8'h07: st_q <= S_RUN;
-                    default: begin err_q <= 4'd1; st_q <= S_ERR; end
-                endcase
+                if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
+                if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
+                if (type_i[2:0] == 3'd6) fin_len_q <= rcount[AW-1:0];
+                if (type_i[2:0] == 3'd2) begin fin_len_q <= INFO_N[AW-1:0]; rx_raddr_o <= INFO_AT[AW-1:0]; end
+                if (p_status) fin_len_q <= 33;
+                st_q <= p_next;
             end
         end
         S_ACKW: st_q <= S_IDLE; // let frame_valid fall before looking again
@@ -531,9 +586,9 @@ module link_engine #(
             caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
-            if (blen != B9) begin err_q <= 4'd2; st_q <= S_ERR; end
+            if (!bl9) begin err_q <= 4'd2; st_q <= S_ERR; end
             else if (hdr_q[31:0] == 32'd0 || hdr_q[31:16] != 16'd0 || (hdr_q[34] && TAW == 0)) begin err_q <= 4'd7; st_q <= S_ERR; end
-            else if (hdr_q[71:40] > INPUT_MEM) begin err_q <= 4'd8; st_q <= S_ERR; end
+            else if (inlen_big) begin err_q <= 4'd8; st_q <= S_ERR; end
             else st_q <= S_CR;
         end
         S_PRE: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
@@ -548,29 +603,29 @@ module link_engine #(
                 2'd2: begin
                     nout_q <= word_q[6:0];
                     caddr_q[3:0] <= 4'd7;
-                    if (word_q > MAXOUT) begin err_q <= 4'd7; st_q <= S_ERR; end
                 end
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
                     eleft_q <= steps_q;
                     rem_q <= TW[RW-1:0];
-                    if (hdr_q[34] && !readout_q) begin err_q <= 4'd7; st_q <= S_ERR; end
+                    // out_big_q: SIZE (the word before this one) exceeds what one answer holds
+                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; st_q <= S_ERR; end
                     else st_q <= S_TCHK;
                 end
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
-        S_TCHK: begin
+        S_TCHK: begin // rem_q's sign says whether the previous subtraction went below zero
             eleft_q <= eleft_q - 1'b1;
             rem_q <= rem_next;
             in_ra_q <= 0;
             caddr_q <= {4'd4, 20'd0};
-            if (!hdr_q[34] || eleft_q == 16'd0) begin
+            if (rem_q[RW-1]) begin
+                err_q <= 4'd7; st_q <= S_ERR;
+            end else if (!hdr_q[34] || eleft_q == 16'd0) begin
                 trace_q <= hdr_q[34];
                 n_q <= {{(NW-IAW-1){1'b0}}, inlen_q};
                 st_q <= (mode_q && inlen_q != 0) ? S_INT_RD : S_GO;
-            end else if (rem_next[RW-1]) begin
-                err_q <= 4'd7; st_q <= S_ERR;
             end
         end
         // staged intensities: input[j] -> core region 4 word j
@@ -598,15 +653,16 @@ module link_engine #(
                 k_q <= 7'd0;
                 ta_q <= 16;
                 caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
-                ret_q <= S_RES; st_q <= S_CR;
+                ret_q <= S_RES0; st_q <= S_CR;
             end
         end
+        S_RES0: st_q <= S_RES;
         S_RES: begin // one STAT word: into the answer, argmax (smallest index of the max)
-            if (k_q == 0 || $signed(word_q[CW-1:0]) > best_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
+            if (k_q == 0 || gt_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
             k_q <= k_q + 1'b1;
             caddr_q[1:0] <= 2'b11; // the next neuron's STAT (S_CRW added one)
             p_q <= 2'd3;
-            ret_q <= S_RES;
+            ret_q <= S_RES0;
             ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
             st_q <= S_PUT;
         end

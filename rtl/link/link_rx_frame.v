@@ -48,22 +48,32 @@ module link_rx_frame #(
     reg  [15:0]   cur_len_q;
     wire          full = (count_q == W[WSH:0]);
     assign frame_valid_o = (count_q != 0);
-    assign type_o = type_m[rslot_q];
-    assign seq_o = seq_m[rslot_q];
-    assign body_len_o = len_m[rslot_q];
-    assign slot_o = rslot_q;
+    // one slot (WSH = 0): slot 0 always, no slot multiplexers on the frame fields
+    wire [WI-1:0] rs = (WSH == 0) ? {WI{1'b0}} : rslot_q;
+    wire [WI-1:0] ws = (WSH == 0) ? {WI{1'b0}} : wslot_q;
+    assign type_o = type_m[rs];
+    assign seq_o = seq_m[rs];
+    assign body_len_o = len_m[rs];
+    assign slot_o = rs;
     reg  [15:0] crc_q;
     wire [15:0] crc_next;
     reg  [7:0]  crc_in;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(crc_in), .crc_o(crc_next));
 
-    reg [16:0] n_q;        // raw bytes stored
+    reg [AW:0] n_q;        // raw bytes stored (at most MAXBODY + 6 < 2^AW)
+    reg        max_q;      // n_q == MAXBODY + 6: the next byte makes the block too long
+    reg        ge6_q;      // n_q >= 6
+    reg [16:0] exp_q;      // the length field + 6: the raw bytes an intact frame has
+    localparam integer NMAXI = MAXBODY + 5;
+    localparam [AW:0] NMAX_M1 = NMAXI[AW:0], N5 = 5;
+    always @(posedge clk_i) exp_q <= {1'b0, cur_len_q} + 17'd6; // settles long before the delimiter
     /* verilator lint_off UNUSEDSIGNAL */ // the slot bit is unused with one slot (WSH = 0)
-    wire [WI+AW-1:0] wfull = {wslot_q, n_q[AW-1:0]};
+    wire [WI+AW-1:0] wfull = {ws, n_q[AW-1:0]};
+    wire [16:0] n17 = {{(16-AW){1'b0}}, n_q};
     /* verilator lint_on UNUSEDSIGNAL */
     // a delimiter that ends an intact frame with room for it
     wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd0 &&
-                  n_q >= 17'd6 && crc_q == 16'h0000 && cur_len_q == n_q[15:0] - 16'd6;
+                  ge6_q && crc_q == 16'h0000 && exp_q == n17;
     reg [7:0]  left_q;     // bytes left in the current COBS block (0: next byte is a code)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
     reg        started_q;  // a code byte has been seen
@@ -94,8 +104,8 @@ module link_rx_frame #(
         overrun_o <= 1'b0;
         if (rst_i) begin
             count_q <= 0; wslot_q <= {WI{1'b0}}; rslot_q <= {WI{1'b0}};
-            n_q <= 17'd0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
-            drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF;
+            n_q <= 0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
+            drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
         end else if (valid_i) begin
             if (data_i == 8'h00) begin
                 // delimiter: judge the block, then start afresh
@@ -107,8 +117,8 @@ module link_rx_frame #(
                 end else if (started_q) begin
                     overrun_o <= 1'b1;
                 end
-                n_q <= 17'd0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
-                drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF;
+                n_q <= 0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
+                drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
             end else if (!drop_q) begin
                 if (full) begin
                     drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
@@ -122,19 +132,21 @@ module link_rx_frame #(
                         zero_q <= (data_i != 8'hFF);
                     end
                     if (put) begin
-                        if ({15'd0, n_q} >= MAXBODY + 6) begin
+                        if (max_q) begin
                             drop_q <= 1'b1; // too long
                         end else begin
                             we_o    <= 1'b1;
                             waddr_o <= wfull[AW+WSH-1:0];
                             wdata_o <= put_b;
                             n_q     <= n_q + 1'b1;
+                            if (n_q == NMAX_M1) max_q <= 1'b1;
+                            if (n_q == N5) ge6_q <= 1'b1;
                             crc_q   <= crc_next;
-                            case (n_q)
-                                17'd0: type_m[wslot_q] <= put_b;
-                                17'd1: seq_m[wslot_q] <= put_b;
-                                17'd2: begin cur_len_q[7:0] <= put_b; len_m[wslot_q][7:0] <= put_b; end
-                                17'd3: begin cur_len_q[15:8] <= put_b; len_m[wslot_q][15:8] <= put_b; end
+                            case (n17)
+                                17'd0: type_m[ws] <= put_b;
+                                17'd1: seq_m[ws] <= put_b;
+                                17'd2: begin cur_len_q[7:0] <= put_b; len_m[ws][7:0] <= put_b; end
+                                17'd3: begin cur_len_q[15:8] <= put_b; len_m[ws][15:8] <= put_b; end
                                 default: ;
                             endcase
                         end
