@@ -6,11 +6,11 @@ import "github.com/lifkit/lifkit/sim"
 // built; TestClockFormula checks them against the Verilator model on random cases.
 const (
 	clkLoad     = 9  // per layer: eight parameter reads plus the capture of the last
-	clkSynFixed = 11 // per layer with events: fetch, FIFO, row start, read/register/register/add/write drain, registered idle
+	clkSynFixed = 12 // per layer with events: fetch, FIFO, row start, weight read/register/extend, add, write drain, registered idle
 	clkSynEmpty = 3  // per layer without events (4 with an empty recurrent phase)
 	clkNeuron   = 13 // per layer: neuron pipeline fill and drain after N issue clocks
 	clkStepEnd  = 1
-	clkEncExtra = 4 // intensity mode: N_0 draws plus read latency, two compare registers and hand-over
+	clkEncExtra = 5 // intensity mode: N_0 draws plus read latency, two compare registers, registered drain flag and hand-over
 	clkEvExtra  = 1 // event mode: the end-of-step beat
 	minRowClks  = 3 // a row occupies at least 3 clocks (an accumulator word is re-read 3 clocks later)
 )

@@ -14,5 +14,5 @@ func ExampleStepClocks() {
 	n := &sim.Network{Inputs: 784, Layers: []sim.Layer{{Kind: sim.LIF, Size: 128}, {Kind: sim.Readout, Size: 10}}}
 	ev := []testbench.LayerEvents{{FF: 100}, {FF: 20}}
 	fmt.Println(testbench.StepClocks(c, n, 100, false, false, ev))
-	// Output: 1965
+	// Output: 1967
 }

@@ -97,9 +97,7 @@ module lif_core #(
     // cycle early): see docs/rtl.md, "Timing structure".
     localparam integer Q_IDLE = 0, Q_CLEAR = 1, Q_IN_EV = 2, Q_IN_ENC = 3, Q_LOAD = 4, Q_SYN = 5,
                        Q_NEU = 6, Q_DRAIN = 7, Q_END = 8, NQ = 9;
-    localparam [NQ-1:0] O_IDLE = 9'd1 << Q_IDLE, O_CLEAR = 9'd1 << Q_CLEAR, O_IN_EV = 9'd1 << Q_IN_EV,
-                        O_IN_ENC = 9'd1 << Q_IN_ENC, O_LOAD = 9'd1 << Q_LOAD, O_SYN = 9'd1 << Q_SYN,
-                        O_NEU = 9'd1 << Q_NEU, O_DRAIN = 9'd1 << Q_DRAIN, O_END = 9'd1 << Q_END;
+    localparam [NQ-1:0] O_IDLE = 9'd1 << Q_IDLE;
     reg [NQ-1:0] state_q;
     wire s_idle  = state_q[Q_IDLE];
     wire s_clear = state_q[Q_CLEAR];
@@ -118,8 +116,15 @@ module lif_core #(
     wire       host_go = host_req_i & s_idle & ~run_start_i;
     assign host_gnt_o = host_go;
     wire [3:0] h_region = host_addr_i[23:20];
-    reg        hq_rd, hq_wreg, hq_wprm, hq_ww, hq_wstage, hq_wx;
-    reg [3:0]  hq_wst;
+    // hd_*: the request's decoded writes, registered without the grant (inputs only);
+    // hq_ok: the request was granted. A write happens on hd_* & hq_ok.
+    reg        hq_rd, hq_ok, hd_wnl, hd_wni, hd_wseed, hd_wprm, hd_ww, hd_wstage, hd_wx;
+    reg [3:0]  hd_wst;
+    wire       hq_wnl = hd_wnl & hq_ok, hq_wni = hd_wni & hq_ok, hq_wseed = hd_wseed & hq_ok;
+    wire       hq_wprm = hd_wprm & hq_ok, hq_ww = hd_ww & hq_ok, hq_wstage = hd_wstage & hq_ok;
+    wire       hq_wx = hd_wx & hq_ok;
+    wire [3:0] hq_wst = hd_wst & {4{hq_ok}};
+    reg [5:0]  hq_rsel;  // register file read select, one-hot over registers 0..5
     reg [23:0] hq_addr;
     reg [31:0] hq_wdata;
 
@@ -130,6 +135,8 @@ module lif_core #(
     reg [31:0]    step_q;      // steps since the last clear
     reg [31:0]    steps_left_q;
     reg           sl_one_q;    // steps_left_q == 1
+    reg           step_c_q;    // step_q[15:0] is all ones (the next increment carries)
+    reg           sl_b_q;      // steps_left_q[15:0] is zero (the next decrement borrows)
     reg           mode_q;      // 1: intensity
     reg           first_q;     // first step since clear
     reg [LYW-1:0] layer_q;     // current layer
@@ -207,6 +214,7 @@ module lif_core #(
     wire [LAYER_AW-1:0] sp_rdata;
     lif_ram_sdp #(.DW(LAYER_AW), .AW(NEUR_AW + 1)) u_spl (.clk_i(clk_i), .we_i(sp_we), .waddr_i(sp_waddr), .wdata_i(sp_wdata), .raddr_i(sp_raddr), .rdata_o(sp_rdata));
     reg [SZW-1:0] sp_cnt_q [0:(2<<LYW)-1];
+    reg [(2<<LYW)-1:0] sp_sel_q; // one-hot {layer_q, par}: the count written at the pass end
 
     // weight memory (single port)
     reg  [WMEM_AW-1:0] wa_q;
@@ -222,7 +230,7 @@ module lif_core #(
     wire [LANES*ACC_W-1:0] acc_rdata;
     reg                    p2_v;      // write the accumulator word p2_a in this cycle
     reg  [AA-1:0]          p2_a;
-    reg  [LANES*ACC_W-1:0] p2_sum;
+    reg  [LANES*ACC_W-1:0] p2_sum;    // registered sums (zero for the clearing writes)
     lif_ram_sdp #(.DW(LANES*ACC_W), .AW(AA)) u_acc (
         .clk_i(clk_i), .we_i(p2_v), .waddr_i(p2_a), .wdata_i(p2_sum),
         .raddr_i(acc_raddr), .rdata_o(acc_rdata)
@@ -257,16 +265,19 @@ module lif_core #(
         hq_addr   <= host_addr_i;
         hq_wdata  <= host_wdata_i;
         hq_rd     <= host_go & ~host_we_i;
-        hq_wreg   <= host_go & host_we_i & (h_region == 4'd0);
-        hq_wprm   <= host_go & host_we_i & (h_region == 4'd1);
-        hq_ww     <= host_go & host_we_i & (h_region == 4'd2) & h_last_chunk;
-        hq_wstage <= host_go & host_we_i & (h_region == 4'd2) & ~h_last_chunk;
-        hq_wx     <= host_go & host_we_i & (h_region == 4'd4);
+        hq_ok     <= host_go;
+        hd_wnl    <= host_we_i & (h_region == 4'd0) & (host_addr_i[2:0] == 3'd2);
+        hd_wni    <= host_we_i & (h_region == 4'd0) & (host_addr_i[2:0] == 3'd3);
+        hd_wseed  <= host_we_i & (h_region == 4'd0) & (host_addr_i[2:0] == 3'd4);
+        for (kh = 0; kh < 6; kh = kh + 1) hq_rsel[kh] <= (host_addr_i[2:0] == kh[2:0]);
+        hd_wprm   <= host_we_i & (h_region == 4'd1);
+        hd_ww     <= host_we_i & (h_region == 4'd2) & h_last_chunk;
+        hd_wstage <= host_we_i & (h_region == 4'd2) & ~h_last_chunk;
+        hd_wx     <= host_we_i & (h_region == 4'd4);
         for (kh = 0; kh < 4; kh = kh + 1)
-            hq_wst[kh] <= host_go & host_we_i & (h_region == 4'd3) & (host_addr_i[1:0] == kh[1:0]);
+            hd_wst[kh] <= host_we_i & (h_region == 4'd3) & (host_addr_i[1:0] == kh[1:0]);
         if (rst_i) begin
-            hq_rd <= 1'b0; hq_wreg <= 1'b0; hq_wprm <= 1'b0; hq_ww <= 1'b0; hq_wstage <= 1'b0;
-            hq_wx <= 1'b0; hq_wst <= 4'd0;
+            hq_rd <= 1'b0; hq_ok <= 1'b0;
         end
     end
 
@@ -315,10 +326,11 @@ module lif_core #(
     reg [1:0]        gap_q;       // bubbles left before the next row may start
     reg              p1_v, pb_v;  // weight word arriving / registered
     reg [AA-1:0]     p1_a, pb_a;
-    reg [LANES-1:0]  p1_m, pb_m;
-    reg [WW-1:0]     pb_w;        // raw weight word
-    reg [WW-1:0]     p2_w;
-    reg [LANES*ACC_W-1:0] p2_acc;
+    reg [LANES-1:0]  p1_m, pr_m;
+    reg              pr_v;        // raw weight word registered
+    reg [AA-1:0]     pr_a;
+    reg [WW-1:0]     pr_w;
+    reg [WW-1:0]     pb_wx;       // sign-extended, masked weights of the word
     reg              syn_idle_q;
     integer ks2; // loop index of the weight extension block
 
@@ -365,29 +377,32 @@ module lif_core #(
             sx8 = t[ACC_W-1:0];
         end
     endfunction
-    // weights of one registered word, sign-extended and masked (lanes past a row's end add 0)
-    reg [WW-1:0] pb_wx;
+    // weights of the registered word, sign-extended and masked (lanes past a row's end add 0);
+    // registered as pb_wx
+    reg [WW-1:0] pr_wx;
     always @* begin
         for (ks2 = 0; ks2 < LANES; ks2 = ks2 + 1)
 `ifdef LIF_MUT_LANE
             // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
-            pb_wx[ks2*8 +: 8] = pb_m[ks2] ? wext8(pb_w[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wext8(pr_w[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
 `else
-            pb_wx[ks2*8 +: 8] = pb_m[ks2] ? wext8(pb_w[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wext8(pr_w[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
 `endif
     end
 
-    // accumulator add: one exact add per lane, written back in the same stage. No forwarding is
-    // needed: the streamer never reads a word within 3 clocks of the previous read of the same
-    // word (see gap_q), so every read sees the previous write of that word.
+    // accumulator add: one exact add per lane on the accumulator word as it leaves the RAM,
+    // registered (p2_sum) and written back the next clock. No forwarding is needed: the streamer
+    // never reads a word within 3 clocks of the previous read of the same word (see gap_q), so
+    // every read sees the previous write of that word.
     integer k;   // loop index of the add block
     integer ks;  // loop index of the sequential blocks
+    reg [LANES*ACC_W-1:0] pb_sum;
     always @* begin
         for (k = 0; k < LANES; k = k + 1)
-            p2_sum[k*ACC_W +: ACC_W] = p2_acc[k*ACC_W +: ACC_W] + sx8(p2_w[k*8 +: 8]);
+            pb_sum[k*ACC_W +: ACC_W] = acc_rdata[k*ACC_W +: ACC_W] + sx8(pb_wx[k*8 +: 8]);
     end
 
-    wire syn_idle = !f_act && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !pb_v && !p2_v;
+    wire syn_idle = !f_act && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !pr_v && !pb_v && !p2_v;
 `ifdef LIF_MUT_RECUR
     // Mutation: the recurrent input reads the wrong step's spike list.
     wire rec_buf = par;
@@ -395,13 +410,32 @@ module lif_core #(
     wire rec_buf = ~par;
 `endif
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
-    wire f_issue = f_act && f_nz && (f_cred != 3'd0);
+    reg  f_crnz;  // f_cred != 0, registered
+    wire f_issue = f_act && f_nz && f_crnz;
+    wire [2:0] f_cred_n = f_cred - {2'd0, f_issue} + {2'd0, st_pop};
     wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
     wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
     wire st_more = st_v && !st_lw;
     // A row of fewer than 3 words is followed by 3 - words bubbles, so the same accumulator word
     // is read at least 3 clocks after its previous read (read, register, add and write).
-    wire st_pop  = !st_more && (fifo_n != 3'd0) && (gap_q == 2'd0) && !(st_v && c_rowgap);
+    // pop_ok = !st_more && gap_q == 0 && !(st_v && c_rowgap), registered from the next state.
+    reg  pop_ok;
+    wire st_pop  = pop_ok && (fifo_n != 3'd0);
+    reg              st_v_n, st_lw_n;
+    reg [1:0]        gap_n;
+    always @* begin
+        st_v_n = 1'b0; st_lw_n = st_lw; gap_n = 2'd0;
+        if (s_syn) begin
+            gap_n = gap_q;
+            if (st_more) begin
+                st_v_n = 1'b1; st_lw_n = (st_w == c_wpr_m2);
+            end else if (st_pop) begin
+                st_v_n = 1'b1; st_lw_n = c_wpr0;
+            end
+            if (st_v && st_lw && c_rowgap) gap_n = 2'd1 - {1'b0, c_wpr_m1[0]};
+            else if (!st_more && gap_q != 2'd0) gap_n = gap_q - 1'b1;
+        end
+    end
 
     lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
@@ -433,7 +467,7 @@ module lif_core #(
         st_we_s = hq_wst[3] | s_clear | no_v;
         prm_raddr = s_idle ? {hq_addr[LYW+3:4], hq_addr[2:0]} : {layer_q, ld_cnt[2:0]};
         x_raddr = s_idle ? hq_addr[IN_AW-1:0] : enc_j[IN_AW-1:0];
-        acc_raddr = s_syn ? p1_a : n_word;
+        acc_raddr = s_syn ? pr_a : n_word;
     end
     assign sp_raddr = {f_buf, f_ga};
     assign sp_we    = no_v && no_spike;
@@ -455,6 +489,39 @@ module lif_core #(
         end
     endfunction
 
+    // ---------------------------------------------------------------- FSM next state
+    // Each state bit has its own sum of products of state bits and registered conditions.
+    wire start_q   = s_idle & run_start_i;
+    wire clr_fin   = s_clear & clr_q[NEUR_AW];
+    reg  end_enc, end_ev; // a step end continues in intensity / event mode (registered)
+    wire ev_fin    = s_in_ev & ev_valid_i & ev_eos_i;
+    reg  enc_fin;  // registered: the encoder has drained (one clock after)
+    wire ld_fin    = s_load & ld_cnt[3];
+    wire syn_fin   = s_syn & syn_idle_q;
+    wire neu_fin   = s_neu & n_end;
+    wire drain_fin = s_drain & no_end;
+    always @(posedge clk_i) begin
+        state_q[Q_IDLE]   <= (s_idle & ~run_start_i) | (s_end & sl_one_q);
+        state_q[Q_CLEAR]  <= (start_q & run_clear_i) | (s_clear & ~clr_q[NEUR_AW]);
+        state_q[Q_IN_EV]  <= (start_q & ~run_clear_i & ~run_mode_i) | (clr_fin & ~mode_q)
+                           | (s_end & end_ev) | (s_in_ev & ~ev_fin);
+        state_q[Q_IN_ENC] <= (start_q & ~run_clear_i & run_mode_i) | (clr_fin & mode_q)
+                           | (s_end & end_enc) | (s_enc & ~enc_fin);
+        end_enc <= ~sl_one_q & mode_q;
+        end_ev  <= ~sl_one_q & ~mode_q;
+        state_q[Q_LOAD]   <= ev_fin | enc_fin | (drain_fin & ~c_last_q) | (s_load & ~ld_fin);
+        state_q[Q_SYN]    <= ld_fin | (s_syn & ~syn_fin);
+        state_q[Q_NEU]    <= syn_fin | (s_neu & ~neu_fin);
+        state_q[Q_DRAIN]  <= neu_fin | (s_drain & ~drain_fin);
+        state_q[Q_END]    <= drain_fin & c_last_q;
+        // layer index and parameter load counter
+        if (s_in_ev | s_enc) layer_q <= {LYW{1'b0}};
+        else if (drain_fin) layer_q <= layer_q + 1'b1;
+        if (s_load) ld_cnt <= ld_cnt + 1'b1;
+        else ld_cnt <= 4'd0;
+        if (rst_i) state_q <= O_IDLE;
+    end
+
     // ---------------------------------------------------------------- main sequential logic
     assign ev_ready_o = s_in_ev;
     wire in_beat = ev_valid_i && s_in_ev;
@@ -462,12 +529,10 @@ module lif_core #(
     always @(posedge clk_i) begin
         step_done_o <= 1'b0;
         done_o <= 1'b0;
-        in_we <= 1'b0;
-        in_spike_o <= 1'b0;
-        in_waddr <= in_cnt_q[IN_AW-1:0];
-        in_wdata <= {IN_AW{1'b0}};
         // flags computed a cycle ahead of their use
         sl_one_q <= (steps_left_q == 32'd1);
+        step_c_q <= (step_q[15:0] == 16'hFFFF);
+        sl_b_q <= (steps_left_q[15:0] == 16'd0);
         c_l0 <= (layer_q == {LYW{1'b0}});
         c_last_q <= ({1'b0, layer_q} == num_layers_q - 1'b1);
         nin_m1_q <= num_inputs_q - 1'b1;
@@ -477,79 +542,27 @@ module lif_core #(
         no_end <= no_v && ({1'b0, no_idx} == c_size_m1);
 
         // host register writes (idle only)
-        if (hq_wreg) begin
-            case (hq_addr[2:0])
-                3'd2: num_layers_q <= hq_wdata[LYW:0];
-                3'd3: num_inputs_q <= hq_wdata[INW-1:0];
-                3'd4: seed_q <= hq_wdata;
-                default: ;
-            endcase
-        end
+        if (hq_wnl) num_layers_q <= hq_wdata[LYW:0];
+        if (hq_wni) num_inputs_q <= hq_wdata[INW-1:0];
+        if (hq_wseed) seed_q <= hq_wdata;
 
         if (s_idle && run_start_i) begin
             steps_left_q <= run_steps_i;
             mode_q <= run_mode_i;
-            state_q <= run_clear_i ? O_CLEAR : run_mode_i ? O_IN_ENC : O_IN_EV;
             clr_q <= CLR_INIT;
             clr_a <= {NEUR_AW{1'b0}};
-            in_cnt_q <= {INW{1'b0}};
-            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
         end
         if (s_clear) begin
             clr_q <= clr_q - 1'b1;
             clr_a <= clr_a + 1'b1;
             if (clr_q[NEUR_AW]) begin
-                state_q <= mode_q ? O_IN_ENC : O_IN_EV;
                 step_q <= 32'd0;
                 first_q <= 1'b1;
-                lfsr_q <= seed_q;
                 for (ks = 0; ks < (2<<LYW); ks = ks + 1) sp_cnt_q[ks] <= {SZW{1'b0}};
-            end
-        end
-        if (s_in_ev && in_beat) begin
-            if (ev_eos_i) begin
-                state_q <= O_LOAD;
-                layer_q <= {LYW{1'b0}};
-                ld_cnt <= 4'd0;
-            end else begin
-                in_we <= 1'b1;
-                in_spike_o <= 1'b1;
-                in_wdata <= ev_index_i[IN_AW-1:0];
-                in_cnt_q <= in_cnt_q + 1'b1;
-            end
-        end
-        if (s_enc) begin
-            // issue intensity reads j = 0..N0-1; one draw per returned byte
-            enc_v1 <= 1'b0;
-            if (!enc_done) begin
-                enc_v1 <= 1'b1;
-                enc_j1 <= enc_j[IN_AW-1:0];
-                enc_j <= enc_j + 1'b1;
-                if (enc_j == nin_m1_q) enc_done <= 1'b1;
-            end
-            enc_v2 <= enc_v1;
-            enc_d2 <= lfsr_next[7:0];
-            enc_x2 <= x_rdata;
-            enc_j2 <= enc_j1;
-            if (enc_v1) lfsr_q <= lfsr_next;
-            enc_s3 <= enc_v2 && (enc_d2 < enc_x2);
-            enc_v3 <= enc_v2;
-            enc_j3 <= enc_j2;
-            if (enc_s3) begin
-                in_we <= 1'b1;
-                in_spike_o <= 1'b1;
-                in_wdata <= enc_j3;
-                in_cnt_q <= in_cnt_q + 1'b1;
-            end
-            if (enc_done && !enc_v1 && !enc_v2 && !enc_v3) begin
-                state_q <= O_LOAD;
-                layer_q <= {LYW{1'b0}};
-                ld_cnt <= 4'd0;
             end
         end
         if (s_load) begin
             // ld_cnt 0..7 issue reads, 1..8 capture
-            ld_cnt <= ld_cnt + 1'b1;
             case (ld_cnt)
                 4'd1: begin
                     c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
@@ -591,8 +604,7 @@ module lif_core #(
                 4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
                 default: ;
             endcase
-            if (ld_cnt == 4'd8) begin
-                state_q <= O_SYN;
+            if (ld_cnt[3]) begin
                 f_act <= 1'b1;
                 f_ph1 <= 1'b0;
                 f_k <= {FKW{1'b0}};
@@ -623,7 +635,6 @@ module lif_core #(
                 f_ga <= f_ga + 1'b1;
             end
             if (syn_idle_q) begin
-                state_q <= O_NEU;
                 n_i <= {SZW{1'b0}};
                 n_end <= c_size0;
                 n_ga <= c_sbase;
@@ -635,7 +646,6 @@ module lif_core #(
             end
         end
         if (s_neu) begin
-            if (n_end) state_q <= O_DRAIN;
             n_i <= n_i + 1'b1;
             n_end <= (n_i == c_size_m2);
             n_ga <= n_ga + 1'b1;
@@ -647,35 +657,23 @@ module lif_core #(
             sp_n_q <= sp_n_q + 1'b1;
             sp_wa <= sp_wa + 1'b1;
         end
-        if (s_drain && no_end) begin
-            sp_cnt_q[{layer_q, par}] <= sp_n_q;
-            if (c_last_q) begin
-                state_q <= O_END;
-            end else begin
-                state_q <= O_LOAD;
-                ld_cnt <= 4'd0;
-                layer_q <= layer_q + 1'b1;
-                c_prev_sbase <= c_sbase;
-            end
+        for (ks = 0; ks < (2<<LYW); ks = ks + 1) begin
+            sp_sel_q[ks] <= ({layer_q, par} == ks[LYW:0]);
+            if (drain_fin && sp_sel_q[ks]) sp_cnt_q[ks] <= sp_n_q;
         end
+        if (drain_fin) c_prev_sbase <= c_sbase;
         if (s_end) begin
             step_done_o <= 1'b1;
-            step_q <= step_q + 1'b1;
+            // 32-bit counters as two 16-bit halves, the carry / borrow registered
+            step_q[15:0] <= step_q[15:0] + 1'b1;
+            if (step_c_q) step_q[31:16] <= step_q[31:16] + 1'b1;
             first_q <= 1'b0;
-            steps_left_q <= steps_left_q - 1'b1;
-            in_cnt_q <= {INW{1'b0}};
-            enc_j <= {INW{1'b0}}; enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_done <= 1'b0;
-            if (sl_one_q) begin
-                state_q <= O_IDLE;
-                done_o <= 1'b1;
-            end else begin
-                state_q <= mode_q ? O_IN_ENC : O_IN_EV;
-            end
+            steps_left_q[15:0] <= steps_left_q[15:0] - 1'b1;
+            if (sl_b_q) steps_left_q[31:16] <= steps_left_q[31:16] - 1'b1;
+            if (sl_one_q) done_o <= 1'b1;
         end
 
         if (rst_i) begin
-            state_q <= O_IDLE;
-            in_spike_o <= 1'b0;
             num_layers_q <= NLAYERS_INIT[LYW:0];
             num_inputs_q <= NINPUTS_INIT[INW-1:0];
             seed_q <= SEED_INIT;
@@ -683,6 +681,42 @@ module lif_core #(
             first_q <= 1'b1;
             no_end <= 1'b0;
             syn_idle_q <= 1'b0;
+        end
+    end
+
+    // ---------------------------------------------------------------- input pass
+    // Event beats or encoder draws append to the input spike list. The encoder registers are
+    // held at zero outside S_IN_ENC. Issue intensity reads j = 0..N0-1; one draw per byte.
+    wire in_inc = (in_beat & ~ev_eos_i) | enc_s3;
+    always @(posedge clk_i) begin
+        in_we <= in_inc;
+        in_spike_o <= in_inc;
+        in_waddr <= in_cnt_q[IN_AW-1:0];
+        in_wdata <= s_in_ev ? ev_index_i[IN_AW-1:0] : enc_j3;
+        if (s_idle | s_end) in_cnt_q <= {INW{1'b0}};
+        else if (in_inc) in_cnt_q <= in_cnt_q + 1'b1;
+        if (!s_enc) begin
+            enc_j <= {INW{1'b0}};
+            enc_done <= 1'b0;
+        end else if (!enc_done) begin
+            enc_j <= enc_j + 1'b1;
+            if (enc_j == nin_m1_q) enc_done <= 1'b1;
+        end
+        enc_v1 <= s_enc & ~enc_done;
+        enc_fin <= s_enc & enc_done & !enc_v1 & !enc_v2 & !enc_v3 & !enc_fin;
+        enc_j1 <= enc_j[IN_AW-1:0];
+        enc_v2 <= s_enc & enc_v1;
+        enc_d2 <= lfsr_next[7:0];
+        enc_x2 <= x_rdata;
+        enc_j2 <= enc_j1;
+        enc_s3 <= s_enc & enc_v2 & (enc_d2 < enc_x2);
+        enc_v3 <= s_enc & enc_v2;
+        enc_j3 <= enc_j2;
+        if (s_clear & clr_q[NEUR_AW]) lfsr_q <= seed_q;
+        else if (enc_v1) lfsr_q <= lfsr_next;
+        if (rst_i) begin
+            in_we <= 1'b0; in_spike_o <= 1'b0;
+            enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_fin <= 1'b0;
         end
     end
 
@@ -706,43 +740,35 @@ module lif_core #(
         // st_pop and f_issue are only ever true in S_SYN (the FIFO is empty elsewhere)
         if (st_pop) fifo_rd <= fifo_rd + 1'b1;
         fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop};
-        f_cred <= f_cred - {2'd0, f_issue} + {2'd0, st_pop};
+        f_cred <= f_cred_n;
+        f_crnz <= (f_cred_n != 3'd0);
         // streamer
-        if (s_syn) begin
-            if (st_more) begin
-                st_w <= st_w + 1'b1;
-                wa_q <= wa_q + 1'b1;
-                st_lw <= (st_w == c_wpr_m2);
-            end else if (st_pop) begin
-                st_v <= 1'b1;
-                st_w <= {AA{1'b0}};
-                wa_q <= fifo_head;
-                st_lw <= c_wpr0;
-            end else begin
-                st_v <= 1'b0;
-            end
-            if (st_v && st_lw && c_rowgap) gap_q <= 2'd1 - {1'b0, c_wpr_m1[0]};
-            else if (!st_more && gap_q != 2'd0) gap_q <= gap_q - 1'b1;
-        end else begin
-            st_v <= 1'b0;
-            gap_q <= 2'd0;
+        st_v <= st_v_n; st_lw <= st_lw_n; gap_q <= gap_n;
+        pop_ok <= c_rowgap ? (!st_v_n && gap_n == 2'd0) : (!st_v_n || st_lw_n);
+        if (st_more) begin
+            st_w <= st_w + 1'b1;
+            wa_q <= wa_q + 1'b1;
+        end else if (st_pop) begin
+            st_w <= {AA{1'b0}};
+            wa_q <= fifo_head;
         end
-        // add pipeline: p1 (weight word on the memory output, accumulator read issued),
-        // pb (weight word and accumulator word registered), p2 (sum written back)
+        // add pipeline: p1 (weight word on the memory output), pr (word registered, extended,
+        // accumulator read issued), pb (extended weights registered, accumulator word on the RAM
+        // output, add), p2 (sum registered, written back)
         p1_v <= st_v; p1_a <= st_w; p1_m <= st_lw ? c_lastmask : {LANES{1'b1}};
-        pb_v <= p1_v; pb_a <= p1_a; pb_m <= p1_v ? p1_m : {LANES{1'b0}}; pb_w <= w_rdata;
+        pr_v <= p1_v; pr_a <= p1_a; pr_m <= p1_m; pr_w <= w_rdata;
+        pb_v <= pr_v; pb_a <= pr_a; pb_wx <= pr_wx;
         // p2 also carries the clearing writes (clear pass; neuron pass after a word's last lane)
         p2_v <= pb_v | s_clear | (n_v1 & n_last1);
         p2_a <= pb_v ? pb_a : s_clear ? clr_a[AA-1:0] : n_word1;
-        p2_w <= pb_wx;
-        if (pb_v) p2_acc <= acc_rdata;
-        else p2_acc <= {(LANES*ACC_W){1'b0}};
+        if (pb_v) p2_sum <= pb_sum;
+        else p2_sum <= {(LANES*ACC_W){1'b0}};
         if (rst_i || !s_syn) begin
             f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
-            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0; f_cred <= 3'd4;
+            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0; f_cred <= 3'd4; f_crnz <= 1'b1;
         end
         if (rst_i) begin
-            st_v <= 1'b0; p1_v <= 1'b0; pb_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0;
+            st_v <= 1'b0; p1_v <= 1'b0; pr_v <= 1'b0; pb_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0; pop_ok <= 1'b0;
         end
     end
 
@@ -804,15 +830,12 @@ module lif_core #(
         hs_r <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd2);
         hs_s <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd3);
         hs_x <= (hq_addr[23:20] == 4'd4);
-        case (hq_addr[2:0])
-            3'd0: hr_reg <= 32'h4C49_4601;
-            3'd1: hr_reg <= {11'd0, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]};
-            3'd2: hr_reg <= {{(31-LYW){1'b0}}, num_layers_q};
-            3'd3: hr_reg <= {{(32-INW){1'b0}}, num_inputs_q};
-            3'd4: hr_reg <= seed_q;
-            3'd5: hr_reg <= step_q;
-            default: hr_reg <= 32'd0;
-        endcase
+        hr_reg <= ({32{hq_rsel[0]}} & 32'h4C49_4601)
+                | ({32{hq_rsel[1]}} & {11'd0, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
+                | ({32{hq_rsel[2]}} & {{(31-LYW){1'b0}}, num_layers_q})
+                | ({32{hq_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
+                | ({32{hq_rsel[4]}} & seed_q)
+                | ({32{hq_rsel[5]}} & step_q);
         host_rvalid_o <= hr_v1;
         host_rdata_o <= ({32{hs_reg}} & hr_reg)
                       | ({32{hs_prm}} & prm_rdata)

@@ -5,13 +5,14 @@
 //
 //   in -> s1: decay products q = floor(x*leak/4096) (lif_decay); acc << H[1:0]
 //   s1 -> s2: decayed I and V (x - q); acc << H[4:2]                           [S-7, S-8]
-//   s2 -> s3: isum = decay(I) + (acc << H)  (exact, 33 bits)
-//   s3 -> s4: overflow flags isum > hi, isum < lo (compare chains)
+//   s2 -> s3: isum = decay(I) + (acc << H)[SMAX+1:0] (SMAX+3 bits), and whether acc << H is
+//             outside SMAX+2 bits (then isum is beyond every S-bit range: its sign decides)
+//   s3 -> s4: partial overflow flags of isum (masked OR trees)
 //   s4 -> s5: I' = sat_S(isum)                                                 [S-9]
 //   s5 -> s6: vsum = decay(V) + I'          (exact, SMAX+1 bits)
-//   s6 -> s7: overflow flags of vsum
-//   s7 -> s8: v = sat_S(vsum); d = v - theta (for v not saturated low)         [S-10, S-11]
-//   s8 -> s9: fire = (r == 0) & (d >= 0); frozen = (r != 0); v > max; count + 1; r - 1
+//   s6 -> s7: overflow flags of vsum (masked OR trees)
+//   s7 -> s8: v = sat_S(vsum); d = vsum - theta (hi - theta when saturated high)  [S-10, S-11]
+//   s8 -> s9: fire = (r == 0) & (d >= 0); frozen = (r != 0); v > max in two halves; count + 1
 //   s9 -> out: select V / r / statistic by fire, frozen, readout               [S-10]
 //
 // Layer parameters must be stable while a pass is in flight. State values are S-bit two's
@@ -53,6 +54,7 @@ module lif_neuron #(
 );
     localparam integer XW = 33; // |decay(I) + acc << H| < 2^24 + 2^31 (rule S-5)
     localparam integer VW = SMAX + 1;
+    localparam integer IXW = SMAX + 3; // |decay(I)| < 2^SMAX plus |acc << H| < 2^(SMAX+1)
 
     // stage 1: decay products
     wire signed [SMAX-1:0] qi, qv;
@@ -68,28 +70,37 @@ module lif_neuron #(
     reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
     reg signed [SMAX-1:0]  dv2, dv3, dv4, dv5;           // decay(V) lies between 0 and V
-    reg signed [XW-1:0]    accsh2, isum3;
+    reg signed [XW-1:0]    accsh2;
+    reg signed [IXW-1:0]   isum3;                        // decay(I) + low bits of acc << H
+    reg                    aovf3, asgn3;                 // acc << H outside IXW-1 bits; its sign
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
-    reg                    ipos4, ineg4;                 // isum above / below the S-bit range
+    reg                    ih4, il4, inh4, inl4, isg4; // partial overflow flags
     reg signed [SMAX-1:0]  cur5, cur6, cur7, cur8, cur9;
     reg signed [SMAX-1:0]  vsum7;
     reg                    vpos7, vneg7;
     reg signed [VW-1:0]    vsum6;
     reg signed [SMAX-1:0]  vs8, vs9;
-    reg signed [SMAX:0]    vd8;                          // v - theta (v = hi when saturated high)
-    reg                    vneg8;
-    reg                    fire9, frozen9, gt9;
+    reg signed [SMAX:0]    vd8;                          // vsum - theta (vsum within S bits)
+    reg                    vpos8, vneg8;
+    reg                    fire9, frozen9;
+    reg                    gth9, eqh9, gtl9;             // v > max as high / low half compares
+    reg signed [SMAX:0]    hmt_q;                        // hi - theta (v saturated high)
     reg signed [SMAX-1:0]  sub9, stp9;                   // V after a spike; statistic + 1
     reg [3:0]              rm9;                          // r - 1
 
-    wire signed [XW-1:0] hi_x = {{(XW-SMAX){hi_i[SMAX-1]}}, hi_i};
-    wire signed [XW-1:0] lo_x = {{(XW-SMAX){lo_i[SMAX-1]}}, lo_i};
-    wire signed [VW-1:0] hi_v = {hi_i[SMAX-1], hi_i};
-    wire signed [VW-1:0] lo_v = {lo_i[SMAX-1], lo_i};
+    // masks of the bits at and above S-1 (hi_i has ones below S-1, lo_i = ~hi_i)
+    wire [SMAX-2:0]    imask = ~hi_i[SMAX-2:0];
+    wire [SMAX-1:0]    vmask = ~hi_i;
+    localparam integer HB = SMAX / 2;                    // split of the max compare
     wire signed [XW-1:0] acc_x = {{(XW-ACC_W){acc_i[ACC_W-1]}}, acc_i};
 
-    // stage 3 arithmetic
-    wire signed [XW-1:0] isum = {{(XW-SMAX-1){di2[SMAX]}}, di2} + accsh2;
+    // stage 3 arithmetic: an SMAX+3-bit add; a shifted accumulator beyond SMAX+2 bits saturates
+    // the current whatever decay(I) is (|decay(I)| < 2^SMAX), so only its sign is kept.
+    wire signed [IXW-1:0] isum = {{2{di2[SMAX]}}, di2} + {accsh2[SMAX+1], accsh2[SMAX+1:0]};
+    wire [XW-SMAX-2:0] atop = accsh2[XW-1:SMAX+1]; // must all equal the sign for no overflow
+    // the bits at and above S-1 of isum: at SMAX-1 and above always, below by the layer's hi
+    wire [IXW-SMAX:0]  itop = isum3[IXW-1:SMAX-1];
+    wire [SMAX-2:0]    ilow = isum3[SMAX-2:0];
 `ifdef LIF_MUT_NOSAT
     // Mutation: the current wraps instead of saturating (keeps the low S bits).
     wire [4:0] wsh = SMAX[4:0] - (5'd1 + hi_bits(hi_i));
@@ -103,10 +114,11 @@ module lif_neuron #(
         end
     endfunction
 `else
-    wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? lo_i : isum4;
+    wire ipos4 = !isg4 && (ih4 || il4);
+    wire ineg4 = isg4 && (inh4 || inl4);
+    wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? ~hi_i : isum4;
 `endif
-    wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? lo_i : vsum7;
-    wire signed [SMAX-1:0] vcmp = vpos7 ? hi_i : vsum7; // v unless saturated low (never fires)
+    wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
 
     always @(posedge clk_i) begin
         v <= {v[8:1], valid_i};
@@ -122,11 +134,15 @@ module lif_neuron #(
         // stage 3
         i3 <= i2; r3 <= r2; st3 <= st2; m3 <= m2; dv3 <= dv2;
         isum3 <= isum;
+        aovf3 <= !(&atop) && (|atop);
+        asgn3 <= accsh2[XW-1];
         // stage 4
         i4 <= i3; r4 <= r3; st4 <= st3; m4 <= m3; dv4 <= dv3;
         isum4 <= isum3[SMAX-1:0];
-        ipos4 <= (isum3 > hi_x);
-        ineg4 <= (isum3 < lo_x);
+        // an overflowing acc << H decides by its sign alone
+        isg4 <= aovf3 ? asgn3 : isum3[IXW-1];
+        ih4 <= aovf3 || (|itop); inh4 <= aovf3 || !(&itop);
+        il4 <= |(ilow & imask); inl4 <= |(~ilow & imask);
         // stage 5
         i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; dv5 <= dv4;
         cur5 <= inew;
@@ -136,19 +152,22 @@ module lif_neuron #(
         // stage 7
         i7 <= i6; r7 <= r6; st7 <= st6; m7 <= m6; cur7 <= cur6;
         vsum7 <= vsum6[SMAX-1:0];
-        vpos7 <= (vsum6 > hi_v);
-        vneg7 <= (vsum6 < lo_v);
+        vpos7 <= !vsum6[VW-1] && |(vsum6[SMAX-1:0] & vmask);
+        vneg7 <= vsum6[VW-1] && |(~vsum6[SMAX-1:0] & vmask);
         // stage 8
         i8 <= i7; r8 <= r7; st8 <= st7; m8 <= m7; cur8 <= cur7;
         vs8 <= vnew;
-        vd8 <= {vcmp[SMAX-1], vcmp} - {thr_i[SMAX-1], thr_i};
-        vneg8 <= vneg7;
+        vd8 <= {vsum7[SMAX-1], vsum7} - {thr_i[SMAX-1], thr_i};
+        vpos8 <= vpos7; vneg8 <= vneg7;
+        hmt_q <= {hi_i[SMAX-1], hi_i} - {thr_i[SMAX-1], thr_i}; // per layer (parameters are static)
         // stage 9
         i9 <= i8; st9 <= st8; m9 <= m8; cur9 <= cur8; vs9 <= vs8;
         frozen9 <= !readout_i && (r8 != 4'd0);
-        fire9 <= !readout_i && (r8 == 4'd0) && !vneg8 && !vd8[SMAX];
-        gt9 <= (vs8 > st8);
-        sub9 <= subtract_i ? vd8[SMAX-1:0] : {SMAX{1'b0}};
+        fire9 <= !readout_i && (r8 == 4'd0) && !vneg8 && (vpos8 ? !hmt_q[SMAX] : !vd8[SMAX]);
+        gth9 <= ($signed(vs8[SMAX-1:HB]) > $signed(st8[SMAX-1:HB]));
+        eqh9 <= (vs8[SMAX-1:HB] == st8[SMAX-1:HB]);
+        gtl9 <= ($unsigned(vs8[HB-1:0]) > $unsigned(st8[HB-1:0]));
+        sub9 <= !subtract_i ? {SMAX{1'b0}} : vpos8 ? hmt_q[SMAX-1:0] : vd8[SMAX-1:0];
         stp9 <= st8 + 1'b1;
         rm9 <= r8 - 4'd1;
         // output
@@ -157,7 +176,7 @@ module lif_neuron #(
         if (readout_i) begin
             mem_o  <= vs9;
             refc_o <= 4'd0;
-            stat_o <= (first_i || gt9) ? vs9 : st9;
+            stat_o <= (first_i || gth9 || (eqh9 && gtl9)) ? vs9 : st9;
         end else if (frozen9) begin
             mem_o  <= m9;
             refc_o <= rm9;
