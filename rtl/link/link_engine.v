@@ -275,7 +275,7 @@ module link_engine #(
                 default: tb = {{(16-AW){1'b0}}, fin_len_q[AW-1:8]};
             endcase
             S_ERR: tb = {4'd0, err_q};
-            S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : hdr_q[8*(i_q[2:0]+3'd1) +: 8];
+            S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_rdata_i; // version, then the nonce
             S_INFO: tb = rx_rdata_i;
             S_STATUS: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
             S_HEAD: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
@@ -441,7 +441,7 @@ module link_engine #(
             st_q <= S_ACKW;
         end
         S_HDR_RD: st_q <= S_HDR;
-        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO; end
+        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
         S_HDR: begin
             hdr_q[8*i_q[3:0] +: 8] <= rx_rdata_i;
             i_q <= i_q + 1'b1;
@@ -472,7 +472,8 @@ module link_engine #(
                     expect_q <= seq_i;      // S_SEND adds one
                     cache_v_q <= 0;
                     fin_len_q <= 5;
-                    st_q <= S_HELLO;
+                    rx_raddr_o <= 5;        // the nonce is copied from the frame (raw bytes 6..9)
+                    st_q <= S_INFO_RD;
                 end else begin
                     fin_consume_q <= 1'b0; err_q <= 4'd9; st_q <= S_ERR;
                 end
