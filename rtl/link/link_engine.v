@@ -135,7 +135,7 @@ module link_engine #(
     reg [71:0] hdr_q;      // body bytes 0..8
     reg [6:0]  i_q;        // byte index of table answers
     localparam integer NW = ((AW > IAW) ? AW : IAW) + 1;
-    localparam [NW-1:0] N0 = 0, N1 = 1, N4 = 4, N32 = 32;
+    localparam [NW-1:0] N0 = 0, N1 = 1, N2 = 2, N4 = 4, N32 = 32;
     reg [NW-1:0] n_q;      // remaining bytes of a loop
     reg [AW-1:0] ta_q;     // answer write address
     reg [7:0]  fin_type_q;
@@ -211,9 +211,7 @@ module link_engine #(
     reg [3:0]  e_q;
     reg [IN_AW:0] ecnt_q;  // events left in this step (a count is at most N_0)
     reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
-    reg [IAW:0] bleft_q;
     reg [7:0]  elo_q;
-    localparam [IAW:0] TWO = 2;
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
 
@@ -401,14 +399,14 @@ module link_engine #(
             E_CB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_CC; end
             E_CC: begin
                 ecnt_q <= ev16[IN_AW:0];
-                bleft_q <= bleft_q - TWO;
+                n_q <= n_q - N2;
                 e_q <= ({in_rdata, elo_q} == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin in_ra_q <= in_ra_q + 1'b1; e_q <= E_IB; end
             E_IB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_IC; end
             E_IC: begin
                 evi_q <= ev16[IN_AW-1:0];
-                bleft_q <= bleft_q - TWO;
+                n_q <= n_q - N2;
                 e_q <= E_BEAT;
             end
             E_BEAT: if (ev_ready_i) begin
@@ -418,7 +416,7 @@ module link_engine #(
             E_EOS: if (ev_ready_i) begin
                 eleft_q <= eleft_q - 1'b1;
                 if (eleft_q == 16'd1) e_q <= E_OFF;
-                else if (bleft_q < 2) e_q <= E_EOS;
+                else if (n_q < N2) e_q <= E_EOS;
                 else e_q <= E_CA;
             end
             default: ;
@@ -641,7 +639,7 @@ module link_engine #(
             run_clear_o <= !keep_q || clear_pend_q;
             clear_pend_q <= 1'b0;
             clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
-            in_ra_q <= 0; eleft_q <= steps_q; bleft_q <= inlen_q;
+            in_ra_q <= 0; eleft_q <= steps_q; // n_q = input_len (S_TCHK): bytes left to feed
             e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
             st_q <= S_WAIT;
         end
