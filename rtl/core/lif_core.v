@@ -109,6 +109,9 @@ module lif_core #(
     wire s_drain = state_q[Q_DRAIN];
     wire s_end   = state_q[Q_END];
     assign busy_o = ~s_idle;
+    // A copy of the idle state bit for the memory port selects (about a hundred loads), kept
+    // apart from the control logic's copy so neither net is slow.
+    (* keep *) reg idle_m;
 
     // ---------------------------------------------------------------- host port (registered)
     // A granted request is registered with its decoded write enables; memories see only
@@ -135,14 +138,14 @@ module lif_core #(
     reg [31:0]    step_q;      // steps since the last clear
     reg [31:0]    steps_left_q;
     reg           sl_one_q;    // steps_left_q == 1
-    reg           step_c_q;    // step_q[15:0] is all ones (the next increment carries)
-    reg           sl_b_q;      // steps_left_q[15:0] is zero (the next decrement borrows)
+    reg [3:0]     step_c_q;    // step_q's bytes below byte k are all ones (byte k carries in)
+    reg [3:0]     sl_b_q;      // steps_left_q's bytes below byte k are zero (byte k borrows)
     reg           mode_q;      // 1: intensity
     reg           first_q;     // first step since clear
     reg [LYW-1:0] layer_q;     // current layer
     reg           c_last_q;    // layer_q is the last layer
     reg           c_l0;        // layer_q == 0
-    reg [INW-1:0] nin_m1_q;    // num_inputs_q - 1
+    reg [INW:0]   nin_m2_q;    // num_inputs_q - 2 (signed)
     wire          par = step_q[0];
 
     // ---------------------------------------------------------------- parameter memory
@@ -258,7 +261,7 @@ module lif_core #(
             always @(posedge clk_i) wstage_q <= hq_wstage; // always 0: one chunk per word
         end
     endgenerate
-    assign w_addr = s_idle ? h_word : wa_q;
+    assign w_addr = idle_m ? h_word : wa_q;
 
     integer kh;
     always @(posedge clk_i) begin
@@ -298,6 +301,7 @@ module lif_core #(
     reg              enc_v2;      // a draw and its intensity, registered for the compare
     reg [7:0]        enc_d2, enc_x2;
     reg              enc_done;
+    reg [INW:0]      enc_rem;     // inputs left to issue after enc_j, minus one (signed)
 
     // synaptic pass: event fetcher -> FIFO -> row streamer -> add pipeline
     reg              f_act;       // a list phase is being fetched
@@ -450,9 +454,9 @@ module lif_core #(
     // ---------------------------------------------------------------- memory port muxes
     // Selects are state bits; addresses are registers (counters or the registered host address).
     always @* begin
-        st_raddr = s_idle ? hq_addr[NEUR_AW+1:2] : n_ga;
-        st_waddr = s_idle ? hq_addr[NEUR_AW+1:2] : s_clear ? clr_a : st_wa;
-        if (s_idle) begin
+        st_raddr = idle_m ? hq_addr[NEUR_AW+1:2] : n_ga;
+        st_waddr = idle_m ? hq_addr[NEUR_AW+1:2] : s_clear ? clr_a : st_wa;
+        if (idle_m) begin
             st_wi = hq_wdata[SMAX-1:0]; st_wv = hq_wdata[SMAX-1:0];
             st_wr = hq_wdata[3:0];      st_ws = hq_wdata[SMAX-1:0];
         end else if (s_clear) begin
@@ -465,8 +469,8 @@ module lif_core #(
         st_we_v = hq_wst[1] | s_clear | no_v;
         st_we_r = hq_wst[2] | s_clear | no_v;
         st_we_s = hq_wst[3] | s_clear | no_v;
-        prm_raddr = s_idle ? {hq_addr[LYW+3:4], hq_addr[2:0]} : {layer_q, ld_cnt[2:0]};
-        x_raddr = s_idle ? hq_addr[IN_AW-1:0] : enc_j[IN_AW-1:0];
+        prm_raddr = idle_m ? {hq_addr[LYW+3:4], hq_addr[2:0]} : {layer_q, ld_cnt[2:0]};
+        x_raddr = idle_m ? hq_addr[IN_AW-1:0] : enc_j[IN_AW-1:0];
         acc_raddr = s_syn ? pr_a : n_word;
     end
     assign sp_raddr = {f_buf, f_ga};
@@ -492,17 +496,19 @@ module lif_core #(
     // ---------------------------------------------------------------- FSM next state
     // Each state bit has its own sum of products of state bits and registered conditions.
     wire start_q   = s_idle & run_start_i;
-    wire clr_fin   = s_clear & clr_q[NEUR_AW];
+    reg  clr_fin;  // the last clock of the clear pass (registered: clr_q reaches -1)
     reg  end_enc, end_ev; // a step end continues in intensity / event mode (registered)
     wire ev_fin    = s_in_ev & ev_valid_i & ev_eos_i;
     reg  enc_fin;  // registered: the encoder has drained (one clock after)
     wire ld_fin    = s_load & ld_cnt[3];
     wire syn_fin   = s_syn & syn_idle_q;
     wire neu_fin   = s_neu & n_end;
-    wire drain_fin = s_drain & no_end;
+    wire drain_fin = no_end; // only ever set in S_DRAIN
     always @(posedge clk_i) begin
         state_q[Q_IDLE]   <= (s_idle & ~run_start_i) | (s_end & sl_one_q);
-        state_q[Q_CLEAR]  <= (start_q & run_clear_i) | (s_clear & ~clr_q[NEUR_AW]);
+        idle_m            <= (s_idle & ~run_start_i) | (s_end & sl_one_q);
+        state_q[Q_CLEAR]  <= (start_q & run_clear_i) | (s_clear & ~clr_fin);
+        clr_fin <= s_clear & (clr_q == {(NEUR_AW+1){1'b0}});
         state_q[Q_IN_EV]  <= (start_q & ~run_clear_i & ~run_mode_i) | (clr_fin & ~mode_q)
                            | (s_end & end_ev) | (s_in_ev & ~ev_fin);
         state_q[Q_IN_ENC] <= (start_q & ~run_clear_i & run_mode_i) | (clr_fin & mode_q)
@@ -519,7 +525,7 @@ module lif_core #(
         else if (drain_fin) layer_q <= layer_q + 1'b1;
         if (s_load) ld_cnt <= ld_cnt + 1'b1;
         else ld_cnt <= 4'd0;
-        if (rst_i) state_q <= O_IDLE;
+        if (rst_i) begin state_q <= O_IDLE; idle_m <= 1'b1; clr_fin <= 1'b0; end
     end
 
     // ---------------------------------------------------------------- main sequential logic
@@ -531,22 +537,23 @@ module lif_core #(
         done_o <= 1'b0;
         // flags computed a cycle ahead of their use
         sl_one_q <= (steps_left_q == 32'd1);
-        step_c_q <= (step_q[15:0] == 16'hFFFF);
-        sl_b_q <= (steps_left_q[15:0] == 16'd0);
+        step_c_q <= {&step_q[23:0], &step_q[15:0], &step_q[7:0], 1'b1};
+        sl_b_q <= {~|steps_left_q[23:0], ~|steps_left_q[15:0], ~|steps_left_q[7:0], 1'b1};
         c_l0 <= (layer_q == {LYW{1'b0}});
         c_last_q <= ({1'b0, layer_q} == num_layers_q - 1'b1);
-        nin_m1_q <= num_inputs_q - 1'b1;
+        nin_m2_q <= {1'b0, num_inputs_q} - 1'b1 - 1'b1;
         idx_prev_q <= {layer_q - 1'b1, par};
         idx_rec_q <= {layer_q, rec_buf};
         syn_idle_q <= s_syn && syn_idle;
-        no_end <= no_v && ({1'b0, no_idx} == c_size_m1);
+        no_end <= s_drain && no_v && ({1'b0, no_idx} == c_size_m1); // = drain_fin next clock
 
         // host register writes (idle only)
         if (hq_wnl) num_layers_q <= hq_wdata[LYW:0];
         if (hq_wni) num_inputs_q <= hq_wdata[INW-1:0];
         if (hq_wseed) seed_q <= hq_wdata;
 
-        if (s_idle && run_start_i) begin
+        // loaded in every idle clock: the start clock's values are kept
+        if (s_idle) begin
             steps_left_q <= run_steps_i;
             mode_q <= run_mode_i;
             clr_q <= CLR_INIT;
@@ -555,7 +562,7 @@ module lif_core #(
         if (s_clear) begin
             clr_q <= clr_q - 1'b1;
             clr_a <= clr_a + 1'b1;
-            if (clr_q[NEUR_AW]) begin
+            if (clr_fin) begin
                 step_q <= 32'd0;
                 first_q <= 1'b1;
                 for (ks = 0; ks < (2<<LYW); ks = ks + 1) sp_cnt_q[ks] <= {SZW{1'b0}};
@@ -664,12 +671,12 @@ module lif_core #(
         if (drain_fin) c_prev_sbase <= c_sbase;
         if (s_end) begin
             step_done_o <= 1'b1;
-            // 32-bit counters as two 16-bit halves, the carry / borrow registered
-            step_q[15:0] <= step_q[15:0] + 1'b1;
-            if (step_c_q) step_q[31:16] <= step_q[31:16] + 1'b1;
+            // 32-bit counters as four bytes, each with its carry / borrow registered
+            for (ks = 0; ks < 4; ks = ks + 1) begin
+                if (step_c_q[ks]) step_q[8*ks +: 8] <= step_q[8*ks +: 8] + 1'b1;
+                if (sl_b_q[ks]) steps_left_q[8*ks +: 8] <= steps_left_q[8*ks +: 8] - 1'b1;
+            end
             first_q <= 1'b0;
-            steps_left_q[15:0] <= steps_left_q[15:0] - 1'b1;
-            if (sl_b_q) steps_left_q[31:16] <= steps_left_q[31:16] - 1'b1;
             if (sl_one_q) done_o <= 1'b1;
         end
 
@@ -695,12 +702,15 @@ module lif_core #(
         in_wdata <= s_in_ev ? ev_index_i[IN_AW-1:0] : enc_j3;
         if (s_idle | s_end) in_cnt_q <= {INW{1'b0}};
         else if (in_inc) in_cnt_q <= in_cnt_q + 1'b1;
+        // enc_rem = N0 - 2 - enc_j: negative at the last input
         if (!s_enc) begin
             enc_j <= {INW{1'b0}};
+            enc_rem <= nin_m2_q;
             enc_done <= 1'b0;
         end else if (!enc_done) begin
             enc_j <= enc_j + 1'b1;
-            if (enc_j == nin_m1_q) enc_done <= 1'b1;
+            enc_rem <= enc_rem - 1'b1;
+            if (enc_rem[INW]) enc_done <= 1'b1;
         end
         enc_v1 <= s_enc & ~enc_done;
         enc_fin <= s_enc & enc_done & !enc_v1 & !enc_v2 & !enc_v3 & !enc_fin;
@@ -712,7 +722,7 @@ module lif_core #(
         enc_s3 <= s_enc & enc_v2 & (enc_d2 < enc_x2);
         enc_v3 <= s_enc & enc_v2;
         enc_j3 <= enc_j2;
-        if (s_clear & clr_q[NEUR_AW]) lfsr_q <= seed_q;
+        if (clr_fin) lfsr_q <= seed_q;
         else if (enc_v1) lfsr_q <= lfsr_next;
         if (rst_i) begin
             in_we <= 1'b0; in_spike_o <= 1'b0;

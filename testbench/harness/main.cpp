@@ -52,6 +52,23 @@ static uint32_t need() {
 
 // One rising edge: inputs set by the caller are sampled; outputs read afterwards are the new
 // register values.
+static void tick();
+
+// await_grant holds the request until host_gnt_o (the core's handshake: a transfer happens in a
+// clock with host_req_i & host_gnt_o); false after 16 clocks without a grant.
+static bool await_grant(uint32_t a) {
+    top->eval();
+    for (int g = 0; !top->host_gnt_o; g++) {
+        if (g > 16) {
+            fprintf(stderr, "harness: access to %08x never granted\n", a);
+            return false;
+        }
+        tick();
+        top->eval();
+    }
+    return true;
+}
+
 static void tick() {
     top->clk_i = 1;
     top->eval();
@@ -107,6 +124,7 @@ int main(int argc, char** argv) {
             top->host_we_i = 1;
             top->host_addr_i = a;
             top->host_wdata_i = d;
+            if (!await_grant(a)) return 3;
             tick();
             top->host_req_i = 0;
             top->host_we_i = 0;
@@ -117,6 +135,7 @@ int main(int argc, char** argv) {
             top->host_req_i = 1;
             top->host_we_i = 0;
             top->host_addr_i = a;
+            if (!await_grant(a)) return 3;
             tick();
             top->host_req_i = 0;
             int guard = 0;
