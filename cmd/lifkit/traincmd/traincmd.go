@@ -177,6 +177,9 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 	if o.Shift > 0 && ds.Width == 0 {
 		return nil, fmt.Errorf("train: --shift needs image data carried as intensities (mnist, fashion or idx:DIR with --encoding rate); %s is not", ds.Name)
 	}
+	if o.AugmentSeed != 0 && !hasIntensities(ds.Train) {
+		return nil, fmt.Errorf("train: --augment-seed varies the rate code's draws, but the training samples of %s are spike events (use it with images and --encoding rate)", ds.Name)
+	}
 	cfg := train.Config{Mode: train.Mode(o.Mode), LR: o.LR, BatchSize: o.Batch, Seed: o.Seed, Surrogate: surr, Workers: o.Workers,
 		WeightDecay: o.WeightDecay, Augment: train.Augment{EncoderSeed: o.AugmentSeed, Shift: o.Shift, Width: ds.Width},
 		Objective: train.Objective{Loss: loss, RegTotal: o.RegTotal, RegNeuron: o.RegNeuron, DetachReset: true},
@@ -305,6 +308,15 @@ func Train(o Options, log, progress io.Writer) (*Result, error) {
 		fmt.Fprintf(log, "plots: %s\n", strings.Join(files, ", "))
 	}
 	return res, nil
+}
+
+func hasIntensities(samples []sim.Sample) bool {
+	for i := range samples {
+		if samples[i].Intensity != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // LearningRate is the learning rate of epoch e (0-based) under o's schedule.

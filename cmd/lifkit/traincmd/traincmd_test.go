@@ -104,6 +104,7 @@ func TestTrainErrors(t *testing.T) {
 		{"output", func(o *Options) { o.Output = "softmax" }, "--output"},
 		{"resume", func(o *Options) { o.Resume = true }, "--resume"},
 		{"shift", func(o *Options) { o.Shift = 1 }, "--shift"},
+		{"augment", func(o *Options) { o.AugmentSeed = 1 }, "--augment-seed"},
 		{"schedule", func(o *Options) { o.LRSchedule = "linear" }, "--lr-schedule"},
 		{"decay", func(o *Options) { o.WeightDecay = -1 }, "weight decay"},
 	}
