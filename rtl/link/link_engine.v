@@ -192,7 +192,10 @@ module link_engine #(
     wire         tr_we = trace_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
     // aux RAM: counters (updater) and trace (update stream) share the write port, the trace
     // first; the engine's reads (S_TR, S_TRD) come before the updater's.
-    wire         st_wait = stat_q && (pend_q != 8'd0 || u_q != 2'd0); // STATUS: counters settled
+    // STATUS waits until every counter event so far is counted (registered: a clock late, so
+    // this clock's events count too)
+    reg          busy_cnt_q;
+    wire         st_wait = stat_q && busy_cnt_q;
     wire         eng_rd = (st_q == S_TR && !st_wait) || (st_q == S_TRD);
     wire         up_we = (u_q == 2'd2 && !tr_we) || u_q == 2'd3;
     wire [DW-1:0] aux_rdata;
@@ -390,6 +393,7 @@ module link_engine #(
             end
         endcase
         pend_q <= (pend_q & ~((u_q == 2'd2 && !tr_we) ? (8'd1 << uk_q) : 8'd0)) | ev;
+        busy_cnt_q <= (pend_q != 8'd0) || (u_q != 2'd0) || (ev != 8'd0);
 
         if (tr_we) tw_q <= tw_q + 1'b1;
 
