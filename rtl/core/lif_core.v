@@ -565,7 +565,6 @@ module lif_core #(
             if (clr_fin) begin
                 step_q <= 32'd0;
                 first_q <= 1'b1;
-                for (ks = 0; ks < (2<<LYW); ks = ks + 1) sp_cnt_q[ks] <= {SZW{1'b0}};
             end
         end
         if (s_load) begin
@@ -576,7 +575,8 @@ module lif_core #(
                     c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
                     c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
                     f_sp_prev <= sp_cnt_q[idx_prev_q];
-                    f_sp_rec <= sp_cnt_q[idx_rec_q];
+                    // the first step of a sample has no previous spikes (the counts are not cleared)
+                    f_sp_rec <= first_q ? {SZW{1'b0}} : sp_cnt_q[idx_rec_q];
                 end
                 4'd2: begin
                     c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
