@@ -85,9 +85,15 @@ func TestIDXDirAndEncodings(t *testing.T) {
 	if !bytes.Equal(s.Train[0].Intensity, pix[:4]) || s.Train[0].Label != 1 || s.Steps != 10 {
 		t.Fatalf("rate sample %+v", s.Train[0])
 	}
+	if s.Width != 2 {
+		t.Errorf("rate-coded 2x2 images: width %d, want 2", s.Width)
+	}
 	l, err := Open("idx:"+dir, Options{Image: ImageOptions{Steps: 100, Encoding: Latency, Val: -1}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if l.Width != 0 {
+		t.Errorf("latency-coded images carry width %d; want 0 (no intensities to shift)", l.Width)
 	}
 	// pixel 255: 20*ln(1/0.8) = 4.46 -> step 4; 100/255 = 0.392: 20*ln(0.392/0.192) = 14.27 -> 14;
 	// 60/255 = 0.2353: 20*ln(0.2353/0.0353) = 37.94 -> 37; 0: none.
