@@ -332,7 +332,6 @@ module link_engine #(
     reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
     reg  [5:0]  p_next;    // S_DISP's next state when there is no error
     reg  [1:0]  p_wkind;
-    reg  [23:0] p_caddr;
     reg  [TA-1:0] p_tr_ra;
     always @(posedge clk_i) begin
         p_hello <= (type_i == 8'h01);
@@ -342,7 +341,6 @@ module link_engine #(
         p_write <= (type_i == 8'h05);
         p_status <= (type_i == 8'h03);
         p_tr_ra <= addr32[TA+1:2] + EIGHT;
-        p_caddr <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
         p_err <= 4'd0;
         p_wkind <= 2'd0;
         case (type_i)
@@ -466,7 +464,7 @@ module link_engine #(
             in_ra_q <= addr32[IAW-1:0];
             tr_ra_q <= p_status ? {TA{1'b0}} : p_tr_ra;
             stat_q <= p_status;
-            caddr_q <= p_caddr;
+            caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
             wkind_q <= p_wkind;
             if (p_hello) begin
                 if (p_hello_ok) begin
