@@ -84,7 +84,6 @@ module link_engine #(
     localparam integer TA = TAW;
     localparam integer TW = (1 << TAW) - 8;            // trace words: aux RAM words 8..
     localparam integer DW = (SMAX > 16) ? SMAX : 16;   // aux RAM width
-    localparam [TA-1:0] EIGHT = 8;
     localparam integer MAXOUT = (MAXBODY - 12) / 4;     // outputs one RUN answer holds
     localparam integer CW = (SMAX > 16) ? SMAX : 17;    // argmax compare width (max V or count)
     localparam [AW-1:0] NAK_BASE = (1 << AW) - 16;
@@ -179,15 +178,19 @@ module link_engine #(
     wire [AW-1:0] wcount = blen - B6;
 
     // input RAM (event staging)
-    reg  [IAW-1:0] in_wa_q, in_ra_q;
+    // one RAM pointer for the input RAM (write and read: never both in one command) and the
+    // engine's aux RAM reads (trace READ, STATUS)
+    localparam integer PW = (IAW > TA) ? IAW : TA;
+    reg  [PW-1:0]  ptr_q;
+    wire [IAW-1:0] in_ra_q = ptr_q[IAW-1:0];
+    wire [TA-1:0]  tr_ra_q = ptr_q[TA-1:0];
     wire           in_we = (st_q == S_WR) && (wkind_q == 2'd0);
     wire [7:0]     in_rdata;
-    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_wa_q), .wdata_i(rx_rdata_i),
+    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_ra_q), .wdata_i(rx_rdata_i),
                                .raddr_i(in_ra_q), .rdata_o(in_rdata));
 
     // trace RAM: SMAX-bit readout V, [t][c]
     /* verilator lint_off UNUSEDSIGNAL */ // unused without a trace RAM (TAW = 0)
-    reg [TA-1:0] tr_ra_q;
     // trace: the last layer's V after every step, in update order ([t][c])
     wire         tr_we = trace_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
     // aux RAM: counters (updater) and trace (update stream) share the write port, the trace
@@ -328,11 +331,12 @@ module link_engine #(
         ev[7] = (st_q == S_WAIT) && done_i;
     end
     // S_DISP's decisions, registered in S_PREP (the header is complete) so that S_DISP is shallow
-    reg         p_hello, p_hello_ok, p_seq_ok, p_dup, p_write, p_status;
+    reg         p_hello, p_hello_ok, p_seq_ok, p_dup, p_write, p_status, p_trace;
     reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
     reg  [5:0]  p_next;    // S_DISP's next state when there is no error
     reg  [1:0]  p_wkind;
-    reg  [TA-1:0] p_tr_ra;
+    localparam [PW-1:0] EIGHT = 8;
+    reg  [PW-1:0] p_tr_ra; // word 8 + addr / 4 (addr < 2^(TA+2) when the range check passes)
     always @(posedge clk_i) begin
         p_hello <= (type_i == 8'h01);
         p_hello_ok <= bl6 && hello_v;
@@ -340,7 +344,8 @@ module link_engine #(
         p_dup <= dup;
         p_write <= (type_i == 8'h05);
         p_status <= (type_i == 8'h03);
-        p_tr_ra <= addr32[TA+1:2] + EIGHT;
+        p_trace <= (type_i == 8'h06) && sp8;
+        p_tr_ra <= addr32[PW+1:2] + EIGHT;
         p_err <= 4'd0;
         p_wkind <= 2'd0;
         case (type_i)
@@ -397,15 +402,15 @@ module link_engine #(
 
         // event feeder (runs beside S_WAIT): per step a u16 count, then count u16 indices
         case (e_q)
-            E_CA: begin in_ra_q <= in_ra_q + 1'b1; e_q <= E_CB; end
-            E_CB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_CC; end
+            E_CA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CB; end
+            E_CB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
             E_CC: begin
                 ecnt_q <= ev16[IN_AW:0];
                 n_q <= n_q - N2;
                 e_q <= ({in_rdata, elo_q} == 16'd0) ? E_EOS : E_IA;
             end
-            E_IA: begin in_ra_q <= in_ra_q + 1'b1; e_q <= E_IB; end
-            E_IB: begin elo_q <= in_rdata; in_ra_q <= in_ra_q + 1'b1; e_q <= E_IC; end
+            E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
+            E_IB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
             E_IC: begin
                 evi_q <= ev16[IN_AW-1:0];
                 n_q <= n_q - N2;
@@ -460,9 +465,7 @@ module link_engine #(
             fin_len_q <= 0;
             rx_raddr_o <= 10;
             n_q <= p_write ? {{(NW-AW){1'b0}}, wcount} : p_status ? N32 : rcount[NW-1:0];
-            in_wa_q <= addr32[IAW-1:0];
-            in_ra_q <= addr32[IAW-1:0];
-            tr_ra_q <= p_status ? {TA{1'b0}} : p_tr_ra;
+            ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? p_tr_ra : addr32[PW-1:0]);
             stat_q <= p_status;
             caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
             wkind_q <= p_wkind;
@@ -542,7 +545,7 @@ module link_engine #(
             st_q <= (n_q == N1) ? S_FIN : S_WR_RD;
             case (wkind_q)
                 2'd0: begin
-                    in_wa_q <= in_wa_q + 1'b1;
+                    ptr_q <= ptr_q + 1'b1;
                 end
                 2'd1: begin word_q <= {24'd0, rx_rdata_i}; st_q <= S_CW; end
                 default: begin
@@ -552,7 +555,7 @@ module link_engine #(
             endcase
         end
         // READ the input RAM
-        S_RIN_RD: begin in_ra_q <= in_ra_q + 1'b1; st_q <= S_RIN; end
+        S_RIN_RD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN; end
         S_RIN: begin
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
@@ -574,7 +577,7 @@ module link_engine #(
         end
         S_TRD: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
-            tr_ra_q <= tr_ra_q + 1'b1;
+            ptr_q <= ptr_q + 1'b1;
             st_q <= S_PUT;
         end
         // RUN: argument checks, then the last layer's parameters
@@ -619,7 +622,7 @@ module link_engine #(
         S_TCHK: begin // rem_q's sign says whether the previous subtraction went below zero
             eleft_q <= eleft_q - 1'b1;
             rem_q <= rem_next;
-            in_ra_q <= 0;
+            ptr_q <= 0;
             caddr_q <= {4'd4, 20'd0};
             if (rem_q[RW-1]) begin
                 err_q <= 4'd7; st_q <= S_ERR;
@@ -630,7 +633,7 @@ module link_engine #(
             end
         end
         // staged intensities: input[j] -> core region 4 word j
-        S_INT_RD: begin in_ra_q <= in_ra_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT; end
+        S_INT_RD: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT; end
         S_INT: begin
             word_q <= {24'd0, in_rdata};
             ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
@@ -641,7 +644,7 @@ module link_engine #(
             run_clear_o <= !keep_q || clear_pend_q;
             clear_pend_q <= 1'b0;
             clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
-            in_ra_q <= 0; eleft_q <= steps_q; // n_q = input_len (S_TCHK): bytes left to feed
+            ptr_q <= 0; eleft_q <= steps_q; // n_q = input_len (S_TCHK): bytes left to feed
             e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
             st_q <= S_WAIT;
         end
