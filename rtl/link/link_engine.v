@@ -5,7 +5,7 @@
 // buffers so a duplicate is answered again without executing twice, and answers NAK with the
 // expected sequence number to damaged or out-of-order frames. Spaces: 6 (input, staged in the
 // engine's input RAM), 8 (trace: the readout V after every step of the last RUN with TRACE,
-// 2^TAW words, TAW = 0: none), 10 (the core's 32-bit host port, word addressed; the host
+// in aux RAM words 8 .. 2^TAW - 1), 10 (the core's 32-bit host port, word addressed; the host
 // computes the layout) and 11 (intensities, one byte per input, straight into the core's
 // intensity RAM). RUN reads the last layer's parameters, checks the answer and the trace fit,
 // copies staged intensities into the core (when input_len > 0) or streams spike events into
@@ -14,7 +14,10 @@
 // counts) and answers the summary with its argmax.
 // Area (UP5K): the datapath is byte serial: one tx address counter, one rx address counter,
 // one remaining-count down counter, one 32-bit word shift register for every core transfer;
-// answers are emitted by small per-state byte tables. STATUS counters are 16-bit saturating.
+// answers are emitted by small per-state byte tables; INFO is copied from the rx buffer's
+// block RAM init. STATUS counters are 16-bit saturating, in aux RAM words 0..7, updated one at
+// a time. Timing: a frame's decisions are registered over three clocks (S_PREP0, S_PREP1,
+// S_PREP) before S_DISP acts on them.
 // Samples are checked by the host (sim.Sample.Check); a malformed event list cannot wedge the
 // engine (every step still ends with an end-of-step beat). Every core access follows the
 // req/gnt/rvalid handshake (no fixed latency is assumed).
