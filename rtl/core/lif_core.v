@@ -221,6 +221,7 @@ module lif_core #(
 
     // weight memory (single port)
     reg  [WMEM_AW-1:0] wa_q;
+    reg  [WMEM_AW-1:0] wa_inc;   // wa_q + 1, kept registered so no carry chain feeds wa_q's mux
     wire [WW-1:0]      w_rdata;
     wire [WMEM_AW-1:0] w_addr;
     wire [WW-1:0]      w_wdata;
@@ -319,9 +320,12 @@ module lif_core #(
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
     reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
-    reg [WMEM_AW-1:0] f_sh2, f_sh3, f_sh4;
+    reg [WMEM_AW-1:0] f_sh2, f_sh3, f_sh4, f_sh4p; // f_sh4p = f_sh4 + 1
+    wire [WMEM_AW:0] f_base1 = {(f_rec3 ? c_rbase : c_wbase), 1'b1};
+    wire [WMEM_AW:0] f_sum1 = f_base1 + {f_sh3, 1'b1}; // base + row offset + 1, one carry chain
     localparam integer JW = (IN_AW > LAYER_AW) ? IN_AW : LAYER_AW; // event index width
     reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
+    reg [WMEM_AW-1:0] fifo_q1 [0:3]; // row start addresses + 1
     reg [1:0]        fifo_rd, fifo_wr;
     reg [2:0]        fifo_n;
     reg              st_v;        // streamer has a row word in the address registers
@@ -414,6 +418,7 @@ module lif_core #(
     wire rec_buf = ~par;
 `endif
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
+    wire [WMEM_AW-1:0] fifo_head1 = fifo_q1[fifo_rd];
     reg  f_crnz;  // f_cred != 0, registered
     wire f_issue = f_act && f_nz && f_crnz;
     wire [2:0] f_cred_n = f_cred - {2'd0, f_issue} + {2'd0, st_pop};
@@ -611,15 +616,15 @@ module lif_core #(
                 4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
                 default: ;
             endcase
-            if (ld_cnt[3]) begin
-                f_act <= 1'b1;
-                f_ph1 <= 1'b0;
-                f_k <= {FKW{1'b0}};
-                f_left <= f_cnt_ff;
-                f_nz <= f_ff_nz;
-                f_ga <= c_prev_sbase;
-                f_buf <= par;
-            end
+            // the fetcher's start values, loaded in every parameter-load clock (final by the
+            // last one; the fetcher only runs in S_SYN)
+            f_act <= 1'b1;
+            f_ph1 <= 1'b0;
+            f_k <= {FKW{1'b0}};
+            f_left <= f_cnt_ff;
+            f_nz <= f_ff_nz;
+            f_ga <= c_prev_sbase;
+            f_buf <= par;
         end
         if (s_syn) begin
             // fetcher phase changes (never in a cycle that issues: f_issue needs f_nz)
@@ -743,8 +748,10 @@ module lif_core #(
         f_sh3 <= f_sh2 << {c_rowsh[4:2], 2'b00};
         f_v4 <= f_v3;
         f_sh4 <= (f_rec3 ? c_rbase : c_wbase) + f_sh3;
+        f_sh4p <= f_sum1[WMEM_AW:1];
         if (f_v4) begin
             fifo_q[fifo_wr] <= f_sh4;
+            fifo_q1[fifo_wr] <= f_sh4p;
             fifo_wr <= fifo_wr + 1'b1;
         end
         // st_pop and f_issue are only ever true in S_SYN (the FIFO is empty elsewhere)
@@ -757,10 +764,12 @@ module lif_core #(
         pop_ok <= c_rowgap ? (!st_v_n && gap_n == 2'd0) : (!st_v_n || st_lw_n);
         if (st_more) begin
             st_w <= st_w + 1'b1;
-            wa_q <= wa_q + 1'b1;
+            wa_q <= wa_inc;
+            wa_inc <= wa_inc + 1'b1;
         end else if (st_pop) begin
             st_w <= {AA{1'b0}};
             wa_q <= fifo_head;
+            wa_inc <= fifo_head1;
         end
         // add pipeline: p1 (weight word on the memory output), pr (word registered, extended,
         // accumulator read issued), pb (extended weights registered, accumulator word on the RAM
