@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lifkit/lifkit/sim"
 	"github.com/lifkit/lifkit/rtl/coremap"
+	"github.com/lifkit/lifkit/sim"
 )
 
 // Image is a network baked into a core's memories (docs/rtl.md, "Baked networks"): the

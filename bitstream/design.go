@@ -61,7 +61,8 @@ func BringupDesign(root string) (Design, error) {
 
 // TopDesign is rtl/top's lifkit_top_<family>: lif_core with the framed host link
 // (rtl/link), the design a board runs. Its block RAM outside lif_core enters the fit check:
-// the link's two 512-byte frame buffers and its input staging RAM, declared 2^IAW = 8 KiB. On
+// the link's two 512-byte frame buffers, its trace and counter RAM (2^TAW words of
+// max(16, SMAX) bits) and its input staging RAM, declared 2^IAW = 8 KiB. On
 // ECP5 that RAM takes its 4 EBR (measured: lifkit_top_ecp5 for 784-128-10 places 72 DP16KD,
 // 66 of them lif_core's); on iCE40 Yosys 0.23 builds it as one 512-byte block (measured:
 // lifkit_top_ice40 takes 31 SB_RAM40_4K, 28 of them lif_core's), so the model counts what is
@@ -81,9 +82,9 @@ func TopDesign(root string, f board.Family) (Design, error) {
 		files = append(files, fs...)
 	}
 	files = append(files, topFile)
-	staging := 1 << 13
+	staging, taw := 1<<13, 10 // the tops' IAW and TAW
 	if f == board.ICE40 {
-		staging = 1 << 9
+		staging, taw = 1<<9, 8
 	}
 	return Design{
 		Name:       top + " (lif_core + host link)",
@@ -97,6 +98,7 @@ func TopDesign(root string, f board.Family) (Design, error) {
 			{Name: "link rx frame buffer", Width: 8, Depth: 1 << 9},
 			{Name: "link tx frame buffer", Width: 8, Depth: 1 << 9},
 			{Name: "link input staging (as built)", Width: 8, Depth: staging},
+			{Name: "link trace and status counters", Width: 16, Depth: 1 << taw, WidthAtLeastSMax: true},
 		},
 	}, nil
 }

@@ -101,6 +101,8 @@ func fitOn(b *board.Board, d board.Device, s Shape, extra []Memory) (Plan, error
 type Memory struct {
 	Name         string
 	Width, Depth int
+	// WidthAtLeastSMax: the memory is max(Width, SMAX) bits wide (it holds neuron state).
+	WidthAtLeastSMax bool
 }
 
 func blockName(d board.Device) string {
@@ -219,7 +221,11 @@ func otherBlocks(d board.Device, s Shape, c Core, extra []Memory) int {
 	n += mem(c.LayerAW, c.NeurAW+1)
 	n += mem(c.Lanes*c.AccW, c.LayerAW-clog2(c.Lanes))
 	for _, m := range extra {
-		n += mem(m.Width, clog2(m.Depth))
+		w := m.Width
+		if m.WidthAtLeastSMax {
+			w = max(w, c.SMax)
+		}
+		n += mem(w, clog2(m.Depth))
 	}
 	return n
 }
