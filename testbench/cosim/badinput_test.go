@@ -182,7 +182,7 @@ func TestCosimLineNoise(t *testing.T) {
 	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
 	cfg := DefaultConfig()
 	cfg.WSH = 2 // window 4: go-back-N through the RTL's frame FIFO and answer cache
-	c, _ := boardCfg(t, cfg, 7, linktest.Noise{Drop: drop, Flip: flip}, 150*time.Millisecond)
+	c, _ := boardCfg(t, cfg, 7, linktest.Noise{Drop: drop, Flip: flip}, 400*time.Millisecond) // generous: a loaded CI machine slows the simulated board
 	if c.Info().Window != 4 {
 		t.Fatalf("INFO window %d, want 4", c.Info().Window)
 	}
@@ -270,7 +270,7 @@ func TestCosimBitNoise(t *testing.T) {
 		t.Log(b.Summary())
 	}()
 	ctx := context.Background()
-	c, err := hostdrv.Open(ctx, b, hostdrv.Options{Timeout: 150 * time.Millisecond, StepTime: 20 * time.Millisecond, Retries: 30})
+	c, err := hostdrv.Open(ctx, b, hostdrv.Options{Timeout: 400 * time.Millisecond, StepTime: 20 * time.Millisecond, Retries: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
