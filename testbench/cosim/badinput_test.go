@@ -181,7 +181,7 @@ func TestCosimLineNoise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(32, 0))
 	n := linktest.RandomNetwork(rng, []int{20, 24, 5}, true, true)
 	cfg := DefaultConfig()
-	cfg.WSH = 2 // window 4: go-back-N through the RTL's frame FIFO and answer cache
+	cfg.WSH = 2                                                                               // window 4: go-back-N through the RTL's frame FIFO and answer cache
 	c, _ := boardCfg(t, cfg, 7, linktest.Noise{Drop: drop, Flip: flip}, 400*time.Millisecond) // generous: a loaded CI machine slows the simulated board
 	if c.Info().Window != 4 {
 		t.Fatalf("INFO window %d, want 4", c.Info().Window)
