@@ -29,11 +29,14 @@ test: setup
 	LIFKIT_BITSTREAM_CI=1 LIFKIT_REPORT_DIR=$(CURDIR)/build/reports $(GO) test -timeout 35m ./...
 
 # Benchmarks: speed and memory figures quoted in the docs and issue notes. The RTL benchmarks
-# run once each (they measure clocks, not seconds); fmax.sh places the core alone on a UP5K.
+# run once each (they measure clocks, not seconds); the fmax.sh scripts place the core alone
+# and the host link alone on a UP5K; the co-simulation measures MNIST latency per input path.
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/... ./train/... ./hostdrv/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./testbench/ ./hostdrv/flash ./hostdrv/serial
 	bash testbench/fmax/fmax.sh
+	sh rtl/link/fmax/fmax.sh
+	LIFKIT_MEASURE=1 $(GO) test -run TestMeasureMNISTLatency -v ./testbench/cosim
 
 # Go formatting and vet, then the RTL lint and synthesis checks (core and host link).
 lint: setup
