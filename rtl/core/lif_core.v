@@ -287,6 +287,7 @@ module lif_core #(
 
     // ---------------------------------------------------------------- encoder
     reg  [31:0] lfsr_q;
+    reg         seed_ld;  // the clock after the clear pass: the zeroed LFSR takes the seed
     wire [31:0] lfsr_next;
     lif_lfsr8 u_lfsr (.state_i(lfsr_q), .state_o(lfsr_next));
 
@@ -359,6 +360,8 @@ module lif_core #(
     reg [3:0]        nu_r;
     reg [ACC_W-1:0]  nu_acc;
     wire             no_v, no_spike;
+    wire             no_vw;       // copy of no_v for the state write enables
+    wire             no_vs;       // no_v & no_spike
     wire [LAYER_AW-1:0] no_idx;
     wire [SMAX-1:0]  no_cur, no_mem, no_stat;
     wire [3:0]       no_r;
@@ -452,7 +455,7 @@ module lif_core #(
         .shift_i(c_shift), .leak_i_i(c_leak_i), .leak_v_i(c_leak_v), .thr_i(c_thr), .first_i(first_q),
         .valid_i(nu_v), .idx_i(nu_idx), .cur_i(nu_cur), .mem_i(nu_mem), .refc_i(nu_r), .stat_i(nu_stat),
         .acc_i(nu_acc),
-        .valid_o(no_v), .idx_o(no_idx), .cur_o(no_cur), .mem_o(no_mem), .refc_o(no_r),
+        .valid_o(no_v), .valid_w_o(no_vw), .vspike_o(no_vs), .idx_o(no_idx), .cur_o(no_cur), .mem_o(no_mem), .refc_o(no_r),
         .spike_o(no_spike), .stat_o(no_stat)
     );
 
@@ -470,16 +473,16 @@ module lif_core #(
             st_wi = no_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
         end
         // hq_wst only while idle, no_v only in a neuron pass
-        st_we_i = hq_wst[0] | s_clear | no_v;
-        st_we_v = hq_wst[1] | s_clear | no_v;
-        st_we_r = hq_wst[2] | s_clear | no_v;
-        st_we_s = hq_wst[3] | s_clear | no_v;
+        st_we_i = hq_wst[0] | s_clear | no_vw;
+        st_we_v = hq_wst[1] | s_clear | no_vw;
+        st_we_r = hq_wst[2] | s_clear | no_vw;
+        st_we_s = hq_wst[3] | s_clear | no_vw;
         prm_raddr = idle_m ? {hq_addr[LYW+3:4], hq_addr[2:0]} : {layer_q, ld_cnt[2:0]};
         x_raddr = idle_m ? hq_addr[IN_AW-1:0] : enc_j[IN_AW-1:0];
         acc_raddr = s_syn ? pr_a : n_word;
     end
     assign sp_raddr = {f_buf, f_ga};
-    assign sp_we    = no_v && no_spike;
+    assign sp_we    = no_vs;
     assign sp_waddr = {par, sp_wa};
     assign sp_wdata = no_idx;
     assign in_raddr = f_k[IN_AW-1:0];
@@ -617,8 +620,8 @@ module lif_core #(
                 default: ;
             endcase
             // the fetcher's start values, loaded in every parameter-load clock (final by the
-            // last one; the fetcher only runs in S_SYN)
-            f_act <= 1'b1;
+            // last one); it starts with the synaptic pass
+            f_act <= ld_cnt[3];
             f_ph1 <= 1'b0;
             f_k <= {FKW{1'b0}};
             f_left <= f_cnt_ff;
@@ -626,8 +629,9 @@ module lif_core #(
             f_ga <= c_prev_sbase;
             f_buf <= par;
         end
-        if (s_syn) begin
-            // fetcher phase changes (never in a cycle that issues: f_issue needs f_nz)
+        // fetcher: f_act is set from the end of the parameter load to the end of the lists (all
+        // within S_SYN). Phase changes never fall in a clock that issues (f_issue needs f_nz).
+        begin
             if (f_act && !f_nz) begin
                 f_k <= {FKW{1'b0}};
                 if (!f_ph1 && c_rec) begin
@@ -646,6 +650,8 @@ module lif_core #(
                 f_nz <= (f_left != {{(FKW-1){1'b0}}, 1'b1});
                 f_ga <= f_ga + 1'b1;
             end
+        end
+        if (s_syn) begin
             if (syn_idle_q) begin
                 n_i <= {SZW{1'b0}};
                 n_end <= c_size0;
@@ -665,7 +671,7 @@ module lif_core #(
             if (n_lsel[LANES-1]) n_word <= n_word + 1'b1;
         end
         if (no_v) st_wa <= st_wa + 1'b1;
-        if (no_v && no_spike) begin
+        if (no_vs) begin
             sp_n_q <= sp_n_q + 1'b1;
             sp_wa <= sp_wa + 1'b1;
         end
@@ -692,6 +698,7 @@ module lif_core #(
             step_q <= 32'd0;
             first_q <= 1'b1;
             no_end <= 1'b0;
+            f_act <= 1'b0;
             syn_idle_q <= 1'b0;
         end
     end
@@ -727,8 +734,11 @@ module lif_core #(
         enc_s3 <= s_enc & enc_v2 & (enc_d2 < enc_x2);
         enc_v3 <= s_enc & enc_v2;
         enc_j3 <= enc_j2;
-        if (clr_fin) lfsr_q <= seed_q;
-        else if (enc_v1) lfsr_q <= lfsr_next;
+        // seed load in two clocks, so no mux sits behind the LFSR logic: zero, then
+        // next(0) ^ seed = seed (the first draw is at least two clocks after the clear pass)
+        seed_ld <= clr_fin;
+        if (clr_fin) lfsr_q <= 32'd0;
+        else if (seed_ld | enc_v1) lfsr_q <= lfsr_next ^ ({32{seed_ld}} & seed_q);
         if (rst_i) begin
             in_we <= 1'b0; in_spike_o <= 1'b0;
             enc_v1 <= 1'b0; enc_v2 <= 1'b0; enc_v3 <= 1'b0; enc_s3 <= 1'b0; enc_fin <= 1'b0;

@@ -45,6 +45,8 @@ module lif_neuron #(
     input  wire signed [ACC_W-1:0] acc_i,
     // neuron out
     output reg                     valid_o,
+    (* keep *) output reg          valid_w_o,   // copy of valid_o (state write enables), kept apart
+    output reg                     vspike_o,    // valid_o & spike_o (spike list writes)
     output reg  [IW-1:0]           idx_o,
     output reg  signed [SMAX-1:0]  cur_o,
     output reg  signed [SMAX-1:0]  mem_o,
@@ -172,7 +174,9 @@ module lif_neuron #(
         rm9 <= r8 - 4'd1;
         // output
         valid_o <= v[9]; idx_o <= i9; cur_o <= cur9;
+        valid_w_o <= v[9];
         spike_o <= fire9;
+        vspike_o <= v[9] && fire9;
         if (readout_i) begin
             mem_o  <= vs9;
             refc_o <= 4'd0;
@@ -192,7 +196,7 @@ module lif_neuron #(
         end
         if (rst_i) begin
             v <= 9'd0;
-            valid_o <= 1'b0;
+            valid_o <= 1'b0; valid_w_o <= 1'b0; vspike_o <= 1'b0;
         end
     end
 endmodule
