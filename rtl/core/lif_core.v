@@ -317,7 +317,7 @@ module lif_core #(
     reg [SZW-1:0]    f_sp_prev, f_sp_rec;
     reg              f_ff_nz, f_rec_nz;
     reg [LYW:0]      idx_prev_q, idx_rec_q; // sp_cnt_q indices
-    reg [2:0]        f_cred;      // free FIFO slots minus fetches in flight (4 - fifo_n - inflight)
+    reg [3:0]        f_cred;      // free FIFO slots minus fetches in flight, thermometer coded
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
     reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
@@ -328,7 +328,7 @@ module lif_core #(
     reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
     reg [WMEM_AW-1:0] fifo_q1 [0:3]; // row start addresses + 1
     reg [1:0]        fifo_rd, fifo_wr;
-    reg [2:0]        fifo_n;
+    reg [3:0]        fifo_n;      // FIFO occupancy, thermometer coded (fifo_n[0]: not empty)
     reg              st_v;        // streamer has a row word in the address registers
     reg              st_lw;       // ... and it is the last word of its row
     reg [AA-1:0]     st_w;        // word within the row
@@ -413,7 +413,7 @@ module lif_core #(
             pb_sum[k*ACC_W +: ACC_W] = acc_rdata[k*ACC_W +: ACC_W] + sx8(pb_wx[k*8 +: 8]);
     end
 
-    wire syn_idle = !f_act && !f_v1 && !f_v2 && !f_v3 && !f_v4 && (fifo_n == 3'd0) && !st_v && !p1_v && !pr_v && !pb_v && !p2_v;
+    wire syn_idle = !f_act && !f_v1 && !f_v2 && !f_v3 && !f_v4 && !fifo_n[0] && !st_v && !p1_v && !pr_v && !pb_v && !p2_v;
 `ifdef LIF_MUT_RECUR
     // Mutation: the recurrent input reads the wrong step's spike list.
     wire rec_buf = par;
@@ -422,9 +422,15 @@ module lif_core #(
 `endif
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
     wire [WMEM_AW-1:0] fifo_head1 = fifo_q1[fifo_rd];
-    reg  f_crnz;  // f_cred != 0, registered
-    wire f_issue = f_act && f_nz && f_crnz;
-    wire [2:0] f_cred_n = f_cred - {2'd0, f_issue} + {2'd0, st_pop};
+    wire f_issue = f_act && f_nz && f_cred[0];
+    // thermometer counters (0..4 ones): up shifts a one in, down shifts one out
+    function [3:0] therm;
+        input [3:0] t;
+        input up, down;
+        begin
+            therm = (up && !down) ? {t[2:0], 1'b1} : (down && !up) ? {1'b0, t[3:1]} : t;
+        end
+    endfunction
     wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
     wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
     wire st_more = st_v && !st_lw;
@@ -432,7 +438,7 @@ module lif_core #(
     // is read at least 3 clocks after its previous read (read, register, add and write).
     // pop_ok = !st_more && gap_q == 0 && !(st_v && c_rowgap), registered from the next state.
     reg  pop_ok;
-    wire st_pop  = pop_ok && (fifo_n != 3'd0);
+    wire st_pop  = pop_ok && fifo_n[0];
     reg              st_v_n, st_lw_n;
     reg [1:0]        gap_n;
     always @* begin
@@ -766,9 +772,8 @@ module lif_core #(
         end
         // st_pop and f_issue are only ever true in S_SYN (the FIFO is empty elsewhere)
         if (st_pop) fifo_rd <= fifo_rd + 1'b1;
-        fifo_n <= fifo_n + {2'd0, f_v4} - {2'd0, st_pop};
-        f_cred <= f_cred_n;
-        f_crnz <= (f_cred_n != 3'd0);
+        fifo_n <= therm(fifo_n, f_v4, st_pop);
+        f_cred <= therm(f_cred, st_pop, f_issue);
         // streamer
         st_v <= st_v_n; st_lw <= st_lw_n; gap_q <= gap_n;
         pop_ok <= c_rowgap ? (!st_v_n && gap_n == 2'd0) : (!st_v_n || st_lw_n);
@@ -794,7 +799,7 @@ module lif_core #(
         else p2_sum <= {(LANES*ACC_W){1'b0}};
         if (rst_i || !s_syn) begin
             f_v1 <= 1'b0; f_v2 <= 1'b0; f_v3 <= 1'b0; f_v4 <= 1'b0;
-            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 3'd0; f_cred <= 3'd4; f_crnz <= 1'b1;
+            fifo_rd <= 2'd0; fifo_wr <= 2'd0; fifo_n <= 4'd0; f_cred <= 4'b1111;
         end
         if (rst_i) begin
             st_v <= 1'b0; p1_v <= 1'b0; pr_v <= 1'b0; pb_v <= 1'b0; p2_v <= 1'b0; gap_q <= 2'd0; pop_ok <= 1'b0;
