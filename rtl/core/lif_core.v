@@ -441,18 +441,13 @@ module lif_core #(
     wire st_pop  = pop_ok && fifo_n[0];
     reg              st_v_n, st_lw_n;
     reg [1:0]        gap_n;
+    // No state gating: st_v is only set, and the FIFO only filled, in S_SYN (which ends empty).
     always @* begin
-        st_v_n = 1'b0; st_lw_n = st_lw; gap_n = 2'd0;
-        if (s_syn) begin
-            gap_n = gap_q;
-            if (st_more) begin
-                st_v_n = 1'b1; st_lw_n = (st_w == c_wpr_m2);
-            end else if (st_pop) begin
-                st_v_n = 1'b1; st_lw_n = c_wpr0;
-            end
-            if (st_v && st_lw && c_rowgap) gap_n = 2'd1 - {1'b0, c_wpr_m1[0]};
-            else if (!st_more && gap_q != 2'd0) gap_n = gap_q - 1'b1;
-        end
+        st_v_n = st_more | st_pop;
+        st_lw_n = st_more ? (st_w == c_wpr_m2) : st_pop ? c_wpr0 : st_lw;
+        gap_n = gap_q;
+        if (st_v && st_lw && c_rowgap) gap_n = 2'd1 - {1'b0, c_wpr_m1[0]};
+        else if (!st_more && gap_q != 2'd0) gap_n = gap_q - 1'b1;
     end
 
     lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
