@@ -57,13 +57,9 @@ type LayerPlan = coremap.LayerPlan
 // Layout is the memory image of a network on a configuration.
 type Layout = coremap.Layout
 
-func layoutBases(c Config, n *sim.Network) ([]LayerPlan, int) {
-	return coremap.Plan(coremap.Config(c), n)
-}
-
 // CfgWord packs layer parameter 0 (docs/rtl.md).
 func CfgWord(l *sim.Layer) uint32 { return coremap.CfgWord(l) }
 
 // NewLayout computes the memory image of n on c: global registers, layer parameters and every
 // weight word, as host port writes. n must fit c (Config.Fits).
-func NewLayout(c Config, n *sim.Network) *Layout { return coremap.NewLayout(coremap.Config(c), n) }
+func NewLayout(c Config, n *sim.Network) *Layout { return coremap.NewLayout(c, n) }
