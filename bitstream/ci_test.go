@@ -13,8 +13,8 @@ import (
 // TestCIBitstreams builds the two bitstreams issue 6 asks CI for, each with lif_core sized for
 // 784-128-10 at 8-bit weights, at the issue's clock targets (50 and 100 MHz): the ULX3S-85F
 // with rtl/top (core + host link); the iCEBreaker behind the bring-up bridge, because rtl/top
-// with this core needs 7,007 of the UP5K's 5,280 logic cells (measured with rtl 332dae7; its
-// 24 block RAMs fit). Switch the iCEBreaker to TopDesign when rtl/top fits the UP5K. It checks each
+// with this core needs 5,732-6,104 of the UP5K's 5,280 logic cells (measured with rtl 523b62c;
+// its 25 block RAMs fit). Switch the iCEBreaker to TopDesign when rtl/top fits the UP5K. It checks each
 // packed file's preamble, the timing report and the block RAM model against what nextpnr
 // placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
 // tool fails the test instead of skipping it. Timing misses fail only with
