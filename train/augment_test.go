@@ -142,17 +142,7 @@ func TestAugmentDeterministic(t *testing.T) {
 		}
 		for e := range 3 {
 			if e == resumeAt {
-				path := t.TempDir() + "/c.json"
-				if err := SaveCheckpoint(path, tr.Checkpoint(a, nil, nil)); err != nil {
-					t.Fatal(err)
-				}
-				c, err := LoadCheckpoint(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if tr, err = Resume(c); err != nil {
-					t.Fatal(err)
-				}
+				tr = resumeThroughFile(t, tr, a)
 			}
 			if _, err := tr.RunEpoch(samples, nil); err != nil {
 				t.Fatal(err)

@@ -118,17 +118,7 @@ func TestDeterministicAndResumable(t *testing.T) {
 		}
 		for e := range epochs {
 			if e == resumeAt {
-				path := t.TempDir() + "/c.json"
-				if err := SaveCheckpoint(path, tr.Checkpoint(a, nil, nil)); err != nil {
-					t.Fatal(err)
-				}
-				c, err := LoadCheckpoint(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if tr, err = Resume(c); err != nil {
-					t.Fatal(err)
-				}
+				tr = resumeThroughFile(t, tr, a)
 				tr.Config.Workers = 0 // a resumed trainer with the default: all cores
 			}
 			if _, err := tr.RunEpoch(samples, nil); err != nil {
@@ -150,4 +140,23 @@ func TestDeterministicAndResumable(t *testing.T) {
 	if changed := ref.Layers[0].W[0] != func() float64 { fn, _ := NewNetwork(a, 3); return fn.Layers[0].W[0] }(); !changed {
 		t.Error("training did not change the weights")
 	}
+}
+
+// resumeThroughFile saves tr's checkpoint to a file, loads it back and resumes from it, as
+// lifkit train --resume does.
+func resumeThroughFile(t *testing.T, tr *Trainer, a Arch) *Trainer {
+	t.Helper()
+	path := t.TempDir() + "/c.json"
+	if err := SaveCheckpoint(path, tr.Checkpoint(a, nil, nil)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Resume(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

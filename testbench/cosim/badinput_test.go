@@ -65,19 +65,7 @@ func frame(typ, seq byte, body []byte) []byte {
 // answer (NAK naming the expected frame, ERR, a re-sent cached answer) and that the link keeps
 // working afterwards.
 func TestCosimBadInput(t *testing.T) {
-	exe, err := Build(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := b.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	b := startBoard(t, DefaultConfig())
 	r := &raw{t: t, b: b, df: hostdrv.NewDeframer(1024)}
 	hello := []byte{1, 1, 0xDE, 0xAD, 0xBE, 0xEF}
 
@@ -204,15 +192,7 @@ func TestCosimLineNoise(t *testing.T) {
 // sometimes cut-off real frames) each followed by a good STATUS; the board must answer every
 // STATUS (after any NAKs), so no garbage leaves it stuck.
 func TestCosimGarbageNeverWedges(t *testing.T) {
-	exe, err := Build(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBoard(t, DefaultConfig())
 	r := &raw{t: t, b: b, df: hostdrv.NewDeframer(1024)}
 	r.send(frame(hostdrv.TypeHello, 0, []byte{1, 1, 0, 0, 0, 0}))
 	if f := r.answer(); f.Type != hostdrv.TypeHello|hostdrv.Ack {
@@ -257,18 +237,7 @@ func TestCosimBitNoise(t *testing.T) {
 	const perBit = 0.0002
 	cfg := DefaultConfig()
 	cfg.WSH = 2
-	exe, err := Build(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe, fmt.Sprintf("COSIM_BIT_NOISE=%g", perBit), "COSIM_SEED=11")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		b.Close()
-		t.Log(b.Summary())
-	}()
+	b := startBoard(t, cfg, fmt.Sprintf("COSIM_BIT_NOISE=%g", perBit), "COSIM_SEED=11")
 	ctx := context.Background()
 	c, err := hostdrv.Open(ctx, b, hostdrv.Options{Timeout: 400 * time.Millisecond, StepTime: 20 * time.Millisecond, Retries: 30})
 	if err != nil {

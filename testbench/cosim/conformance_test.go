@@ -51,15 +51,7 @@ func TestConformance(t *testing.T) {
 		})
 	}
 	// RTL
-	exe, err := Build(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBoard(t, DefaultConfig())
 	r := &raw{t: t, b: b, df: hostdrv.NewDeframer(1024)}
 	for i, p := range script {
 		r.send(p)

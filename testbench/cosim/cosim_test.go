@@ -19,16 +19,31 @@ func board(t *testing.T, seed uint64, noise linktest.Noise, timeout time.Duratio
 	return boardCfg(t, DefaultConfig(), seed, noise, timeout)
 }
 
-func boardCfg(t *testing.T, cfg Config, seed uint64, noise linktest.Noise, timeout time.Duration) (*hostdrv.Client, *Board) {
+// startBoard builds the co-simulated top for cfg and starts it with the given environment. At
+// cleanup the board is closed (a simulation that crashed or hung fails the test) and its exit
+// line logged.
+func startBoard(t *testing.T, cfg Config, env ...string) *Board {
 	t.Helper()
 	exe, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Start(exe)
+	b, err := Start(exe, env...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := b.Close(); err != nil {
+			t.Error(err)
+		}
+		t.Log(b.Summary())
+	})
+	return b
+}
+
+func boardCfg(t *testing.T, cfg Config, seed uint64, noise linktest.Noise, timeout time.Duration) (*hostdrv.Client, *Board) {
+	t.Helper()
+	b := startBoard(t, cfg)
 	var tr hostdrv.Transport = b
 	if noise != (linktest.Noise{}) {
 		tr = linktest.Noisy(b, seed, noise, noise)
@@ -37,16 +52,9 @@ func boardCfg(t *testing.T, cfg Config, seed uint64, noise linktest.Noise, timeo
 	defer cancel()
 	c, err := hostdrv.Open(ctx, tr, hostdrv.Options{Timeout: timeout, StepTime: 20 * time.Millisecond, Retries: 30})
 	if err != nil {
-		b.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		c.Close()
-		if err := b.Close(); err != nil {
-			t.Error(err)
-		}
-		t.Log(b.Summary())
-	})
+	t.Cleanup(func() { c.Close() }) // runs before startBoard's close of b
 	return c, b
 }
 

@@ -17,19 +17,7 @@ import (
 // (prediction, input spikes, outputs) must equal sim's, also with TRACE.
 func TestCosimStagedIntensities(t *testing.T) {
 	cfg := DefaultConfig()
-	exe, err := Build(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := b.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	b := startBoard(t, cfg)
 	r := &raw{t: t, b: b, df: hostdrv.NewDeframer(1024)}
 	seq := byte(20)
 	ask := func(typ byte, body []byte) []byte {

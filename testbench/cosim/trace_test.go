@@ -74,15 +74,7 @@ func TestCosimTraceAndInputSpikes(t *testing.T) {
 // no readout layer (ERR 7), and keeps working. The client would refuse first, so the INFO it
 // sees is doctored to claim a larger trace memory.
 func TestCosimTraceRefused(t *testing.T) {
-	exe, err := Build(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBoard(t, DefaultConfig())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	c, err := hostdrv.Open(ctx, &bigTrace{Transport: b, df: hostdrv.NewDeframer(1 << 16)},
