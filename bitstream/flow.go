@@ -82,11 +82,14 @@ type Options struct {
 	// Bake, if set, is built into the bitstream (docs/bitstreams.md, "Baked networks"): its
 	// weights and parameters initialise the core's block RAM, so the board runs it without a
 	// host loading it. The core is sized for it (Shape is ignored).
-	Bake   *sim.Network
-	MHz    float64 // target core clock; 0 = the family default (iCE40 50 MHz, ECP5 100 MHz)
-	Seed   int     // nextpnr placement seed
-	OutDir string  // where FILE.{bin,bit}, FILE.report.json and FILE.summary.txt go
-	Name   string  // FILE; default the board name
+	Bake *sim.Network
+	MHz  float64 // target core clock; 0 = the family default (iCE40 50 MHz, ECP5 100 MHz)
+	Seed int     // nextpnr placement seed
+	// Seeds is how many placement seeds to try, Seed, Seed+1, ...: the first that meets timing
+	// wins, else the fastest (a seed sweep). 0 or 1: Seed alone.
+	Seeds  int
+	OutDir string // where FILE.{bin,bit}, FILE.report.json and FILE.summary.txt go
+	Name   string // FILE; default the board name
 	// CacheDir holds finished builds by input hash; "" = no cache.
 	CacheDir string
 	Tools    toolchain.Finder
@@ -144,7 +147,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		return nil, errors.New("bitstream: no output directory given")
 	}
 	rep := &Report{Board: b.Name, Part: dev.Part, Package: b.Package, Design: o.Design.Name, Placeholder: o.Design.Placeholder, Seed: o.Seed, Started: time.Now().UTC()}
-	const total = 6
+	total := 5 + o.seeds() // plan, generate, synth, one pnr per seed, pack, check
 	stage := 0
 	var stageStart time.Time
 	begin := func(name string) {
@@ -262,7 +265,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		fmt.Fprintf(h, "\x00src %s %d\x00", n, len(sources[n]))
 		h.Write(sources[n])
 	}
-	fmt.Fprintf(h, "\x00wrapper\x00%s\x00cons\x00%s\x00mhz %g seed %d\x00", wrapper, cons, clk.CoreMHz, o.Seed)
+	fmt.Fprintf(h, "\x00wrapper\x00%s\x00cons\x00%s\x00mhz %g seed %d seeds %d\x00", wrapper, cons, clk.CoreMHz, o.Seed, o.seeds())
 	for _, t := range rep.Tools {
 		fmt.Fprintf(h, "tool %s %s\x00", t.Tool, t.Version)
 	}
@@ -374,23 +377,48 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if err := run("synth", synthTool, "-q", "-l", "synth.yosys.log", "-s", "synth.ys"); err != nil {
 		return nil, err
 	}
-	seed := strconv.Itoa(o.Seed)
 	freq := strconv.FormatFloat(clk.CoreMHz, 'f', 4, 64)
 	packed := "design" + ext
-	if b.Family == board.ICE40 {
-		err = run("pnr", pnrTool, "--"+b.Device, "--package", b.Package, "--pcf", consName, "--freq", freq,
-			"--json", "design.json", "--asc", "design.asc", "--report", "pnr.json", "--seed", seed, "--timing-allow-fail")
-		if err == nil {
-			err = run("pack", packTool, "design.asc", packed)
+	// Place and route once per seed (Options.Seeds): the first seed that meets timing wins,
+	// else the fastest. Each try keeps its own placed design and report.
+	var npr nextpnrReport
+	best := -1
+	for i := 0; i < o.seeds(); i++ {
+		seed := o.Seed + i
+		placed, report := fmt.Sprintf("design-seed%d%s", seed, placedExt(b.Family)), fmt.Sprintf("pnr-seed%d.json", seed)
+		args := []string{"--" + b.Device, "--package", b.Package, "--freq", freq, "--json", "design.json",
+			"--report", report, "--seed", strconv.Itoa(seed), "--timing-allow-fail"}
+		if b.Family == board.ICE40 {
+			args = append(args, "--pcf", consName, "--asc", placed)
+		} else {
+			args = append(args, "--lpf", consName, "--textcfg", placed)
 		}
-	} else {
-		err = run("pnr", pnrTool, "--"+b.Device, "--package", b.Package, "--lpf", consName, "--freq", freq,
-			"--json", "design.json", "--textcfg", "design.config", "--report", "pnr.json", "--seed", seed, "--timing-allow-fail")
-		if err == nil {
-			err = run("pack", packTool, "design.config", packed)
+		name := "pnr"
+		if o.seeds() > 1 {
+			name = fmt.Sprintf("pnr seed %d", seed)
+		}
+		if err := run(name, pnrTool, args...); err != nil {
+			return nil, err
+		}
+		r, err := readNextpnrReport(filepath.Join(work, report))
+		if err != nil {
+			return nil, err
+		}
+		mhz := worstFmax(r.Fmax)
+		rep.SeedTries = append(rep.SeedTries, SeedTry{Seed: seed, MHz: mhz, Met: checkTiming(r.Fmax) == nil})
+		if best < 0 || mhz > worstFmax(npr.Fmax) {
+			best, npr = seed, r
+		}
+		if checkTiming(r.Fmax) == nil {
+			break
 		}
 	}
-	if err != nil {
+	rep.Seed = best
+	if len(rep.SeedTries) == 1 {
+		rep.SeedTries = nil
+	}
+	placed := fmt.Sprintf("design-seed%d%s", best, placedExt(b.Family))
+	if err := run("pack", packTool, placed, packed); err != nil {
 		return nil, err
 	}
 
@@ -403,22 +431,12 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if rep.Preamble, err = CheckPreamble(b.Family, bits); err != nil {
 		return nil, err
 	}
-	npr, err := readNextpnrReport(filepath.Join(work, "pnr.json"))
-	if err != nil {
-		return nil, err
-	}
-	rep.Utilization, rep.Fmax = npr.Utilization, npr.Fmax
+	rep.Utilization, rep.Fmax, rep.Critical = npr.Utilization, npr.Fmax, criticalPaths(npr.CriticalPaths)
 	rep.Summary = summarize(npr.Utilization)
 	timingErr := checkTiming(npr.Fmax)
 	rep.TimingMet = timingErr == nil
 	if rep.Plan != nil && o.Design.CoreParams {
-		worst := 0.0
-		for _, c := range npr.Fmax {
-			if worst == 0 || c.Achieved < worst {
-				worst = c.Achieved
-			}
-		}
-		rep.PeakSOPs = float64(rep.Plan.Core.Lanes) * worst * 1e6
+		rep.PeakSOPs = float64(rep.Plan.Core.Lanes) * worstFmax(npr.Fmax) * 1e6
 	}
 	sum := sha256.Sum256(bits)
 	rep.SHA256, rep.Bytes, rep.Bitstream = hex.EncodeToString(sum[:]), int64(len(bits)), outBit
@@ -433,6 +451,27 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	return rep, timingErr
+}
+
+func (o Options) seeds() int { return max(1, o.Seeds) }
+
+// placedExt is the file extension of nextpnr's placed and routed design.
+func placedExt(f board.Family) string {
+	if f == board.ECP5 {
+		return ".config"
+	}
+	return ".asc"
+}
+
+// worstFmax is the slowest clock's achieved fmax in MHz (0 with no clock).
+func worstFmax(fmax map[string]Clock) float64 {
+	worst := 0.0
+	for _, c := range fmax {
+		if worst == 0 || c.Achieved < worst {
+			worst = c.Achieved
+		}
+	}
+	return worst
 }
 
 type cacheEntry struct {

@@ -195,3 +195,40 @@ func TestBuildOverfullDevice(t *testing.T) {
 		t.Fatalf("err = %v, want an OverfullError for ICESTORM_LC 7024/5280 wrapping the ToolError", err)
 	}
 }
+
+// TestBuildSeedSweep: with Seeds > 1 the flow places seed after seed, stops at the first that
+// meets timing, else keeps the fastest, and packs that seed's placement.
+func TestBuildSeedSweep(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		mhz   map[int]float64 // fake fmax per seed; the target is 50 MHz
+		tries int
+		kept  int
+		met   bool
+	}{
+		{"all miss, fastest kept", map[int]float64{3: 40, 4: 45.5, 5: 44}, 3, 4, false},
+		{"second meets", map[int]float64{3: 40, 4: 55, 5: 60}, 2, 4, true},
+		{"first meets", map[int]float64{3: 51, 4: 55, 5: 60}, 1, 3, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &bitstreamtest.Runner{SeedMHz: func(s int) float64 { return tc.mhz[s] }}
+			o := fakeOptions(t, "icebreaker", r)
+			o.Seed, o.Seeds = 3, 3
+			rep, err := Build(context.Background(), o)
+			var te *TimingError
+			if tc.met && err != nil || !tc.met && !errors.As(err, &te) {
+				t.Fatalf("err %v", err)
+			}
+			pnr := strings.Count(strings.Join(r.Calls(), ","), "nextpnr")
+			if pnr != tc.tries || rep.Seed != tc.kept || rep.TimingMet != tc.met {
+				t.Fatalf("%d placements, kept seed %d, met %v; want %d, %d, %v", pnr, rep.Seed, rep.TimingMet, tc.tries, tc.kept, tc.met)
+			}
+			if got := rep.Fmax["clk"].Achieved; got != tc.mhz[tc.kept] {
+				t.Errorf("report fmax %.1f, seed %d gave %.1f", got, tc.kept, tc.mhz[tc.kept])
+			}
+			if tc.tries > 1 && (len(rep.SeedTries) != tc.tries || !strings.Contains(rep.Text(), "kept seed")) {
+				t.Errorf("seed tries %+v; summary:\n%s", rep.SeedTries, rep.Text())
+			}
+		})
+	}
+}

@@ -21,7 +21,8 @@ type Report struct {
 	Plan        *Plan            `json:"plan,omitempty"`
 	Baked       bool             `json:"baked,omitempty"` // the network's weights and parameters are in the bitstream
 	Clock       Clocking         `json:"clock"`
-	Seed        int              `json:"seed"`
+	Seed        int              `json:"seed"`                 // the placement seed of the bitstream
+	SeedTries   []SeedTry        `json:"seed_tries,omitempty"` // every seed a sweep placed (Options.Seeds > 1)
 	Bitstream   string           `json:"bitstream"`
 	SHA256      string           `json:"sha256"`
 	Bytes       int64            `json:"bytes"`
@@ -30,12 +31,21 @@ type Report struct {
 	Summary     Resources        `json:"resources"`
 	Fmax        map[string]Clock `json:"fmax"`
 	TimingMet   bool             `json:"timing_met"`
+	Critical    []Path           `json:"critical_paths,omitempty"` // nextpnr's worst register-to-register path per clock
 	PeakSOPs    float64          `json:"peak_sop_per_s,omitempty"` // lanes x achieved fmax
 	Tools       []ToolVersion    `json:"tools"`
 	Stages      []StageTime      `json:"stages"`
 	InputHash   string           `json:"input_hash"`
 	Cached      bool             `json:"cached"`
 	Started     time.Time        `json:"started"`
+}
+
+// SeedTry is one placement of a seed sweep: its seed, the slowest clock's fmax in MHz, and
+// whether every clock met its target.
+type SeedTry struct {
+	Seed int     `json:"seed"`
+	MHz  float64 `json:"mhz"`
+	Met  bool    `json:"met"`
 }
 
 // Use is one nextpnr utilization entry.
@@ -75,8 +85,9 @@ type StageTime struct {
 
 // nextpnrReport is the part of nextpnr's --report JSON lifkit reads.
 type nextpnrReport struct {
-	Utilization map[string]Use   `json:"utilization"`
-	Fmax        map[string]Clock `json:"fmax"`
+	Utilization   map[string]Use   `json:"utilization"`
+	Fmax          map[string]Clock `json:"fmax"`
+	CriticalPaths []nextpnrPath    `json:"critical_paths"`
 }
 
 func readNextpnrReport(path string) (nextpnrReport, error) {
@@ -176,6 +187,16 @@ func (r *Report) Text() string {
 			verdict = "FAILED"
 		}
 		p("fmax:      %.2f MHz against %.2f MHz target (%s) on %s", c.Achieved, c.Constraint, verdict, n)
+	}
+	if len(r.SeedTries) > 1 {
+		var tries []string
+		for _, t := range r.SeedTries {
+			tries = append(tries, fmt.Sprintf("%d: %.2f MHz", t.Seed, t.MHz))
+		}
+		p("seeds:     %s; kept seed %d", strings.Join(tries, ", "), r.Seed)
+	}
+	for _, cp := range r.Critical {
+		p("critical:  %s", cp)
 	}
 	if r.PeakSOPs > 0 {
 		p("peak:      %.3g synaptic operations/s (%d lanes x fmax)", r.PeakSOPs, r.Plan.Core.Lanes)

@@ -17,6 +17,9 @@ type Runner struct {
 	// Achieved is the fmax (MHz) the fake nextpnr reports for clock "clk"; 0 = 1.5 x the
 	// --freq it was given.
 	Achieved float64
+	// SeedMHz, if set, is the fmax the fake nextpnr reports for the --seed it was given
+	// (a seed sweep); it overrides Achieved.
+	SeedMHz func(seed int) float64
 	// FailTool makes the call whose program name contains it exit with an error after
 	// writing FailLog to the log.
 	FailTool string
@@ -69,6 +72,11 @@ func (r *Runner) Run(ctx context.Context, dir string, log io.Writer, path string
 		if ach == 0 {
 			ach = 1.5 * freq
 		}
+		if r.SeedMHz != nil {
+			var seed int
+			fmt.Sscan(arg(args, "--seed"), &seed)
+			ach = r.SeedMHz(seed)
+		}
 		rep := map[string]any{
 			"utilization": map[string]any{"ICESTORM_LC": map[string]int{"used": 100, "available": 5280}, "TRELLIS_COMB": map[string]int{"used": 100, "available": 83640}},
 			"fmax":        map[string]any{"clk": map[string]float64{"achieved": ach, "constraint": freq}},
@@ -83,6 +91,13 @@ func (r *Runner) Run(ctx context.Context, dir string, log io.Writer, path string
 		}
 		return write(out, []byte("fake placed design\n"))
 	case strings.Contains(name, "icepack"), strings.Contains(name, "ecppack"):
+		if len(args) < 2 {
+			return fmt.Errorf("bitstreamtest: %s wants the placed design and the output file", name)
+		}
+		if _, err := os.Stat(filepath.Join(dir, args[len(args)-2])); err != nil {
+			fmt.Fprintln(log, err)
+			return errors.New("exit status 1")
+		}
 		data := []byte{0xFF, 0x00, 'f', 'a', 'k', 'e', 0x00, 0xFF, 0x7E, 0xAA, 0x99, 0x7E, 1, 2, 3}
 		if strings.Contains(name, "ecppack") {
 			data = []byte{0xFF, 0x00, 'f', 'a', 'k', 'e', 0x00, 0xFF, 0xFF, 0xFF, 0xBD, 0xB3, 1, 2, 3}
