@@ -57,10 +57,14 @@ func totalCases() int {
 
 // matrixEntry is one compile-time configuration and the network shapes drawn for it.
 type matrixEntry struct {
+	name  string // subtest name; "" = cfg.Name (entries may share a config, and so a build)
 	cfg   Config
 	shape func(r *rand.Rand) simtest.Shape
-	// share of the cases (weights summed over the matrix)
+	// accept, if set, filters the drawn networks (redrawn until it accepts)
+	accept func(n *sim.Network) bool
+	// share of the cases (weights summed over the matrix); 0 with fixed > 0: exactly fixed cases
 	weight int
+	fixed  int
 	// intensity: fraction of samples using the on-chip encoder
 	intensity float64
 	steps     int
@@ -101,6 +105,59 @@ func matrix() []matrixEntry {
 		{cfg: small(16, 16, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
 			return simtest.Shape{Hidden: []int{1 + r.IntN(60)}, Readout: true, WeightBits: 4, StateBits: pickState(r, 16), Recurrent: 1}
 		}},
+		// Packed weights (two per byte, B <= 4; docs/rtl.md "Weight layout"). These entries
+		// share the builds above; layers of up to 4 packed words per row, every lane count.
+		{name: "pk4-l8", cfg: small(8, 16, 20), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(60)}, Readout: r.IntN(2) == 0, WeightBits: 4, StateBits: pickState(r, 16), Recurrent: 0}
+		}},
+		{name: "pk4-l2", cfg: small(2, 24, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(20)}, Readout: r.IntN(2) == 0, WeightBits: 4, StateBits: pickState(r, 24), Recurrent: -1, Reset: sim.ResetSubtract}
+		}},
+		{name: "pk2-l4", cfg: small(4, 12, 16), weight: 1, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(40)}, WeightBits: 2, StateBits: pickState(r, 12), Recurrent: 0}
+		}},
+		// a packed layer and an unpacked one in the same network
+		{name: "pk-mix-l2", cfg: small(2, 24, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(24), 1 + r.IntN(24)}, Readout: r.IntN(2) == 0, StateBits: pickState(r, 24), Recurrent: 0}
+		}, accept: mixedPacking},
+		// recurrent packed layers (R rows packed too), 16 lanes: 32 neurons per word
+		{name: "pk-rec-l16", cfg: small(16, 16, 24), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{1 + r.IntN(60)}, WeightBits: 2 + r.IntN(3), StateBits: pickState(r, 16), Recurrent: 1}
+		}},
+		// UP5K-sized 784-256-10 at 4 bits: 12,800 packed words in the four SPRAMs (a few cases)
+		{name: "up5k-256-pk4", cfg: up5k256, fixed: 12, intensity: 0.5, steps: 8, shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Inputs: 784, Hidden: []int{256}, Outputs: 10, Readout: r.IntN(2) == 0, WeightBits: 4, StateBits: 16, Recurrent: -1}
+		}},
+	}
+}
+
+// up5k256 is the UP5K core sized for 784-256-10 (NEUR_AW 9, LAYER_AW 8), SPRAM weights.
+var up5k256 = Config{Name: "up5k-256", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 9, LayerAW: 8, InAW: 10, WmemAW: 14, SPRAM: true}
+
+// mixedPacking accepts a network with both a packed (B <= 4) and an unpacked layer.
+func mixedPacking(n *sim.Network) bool {
+	var pk, un bool
+	for _, l := range n.Layers {
+		pk = pk || l.WeightBits <= 4
+		un = un || l.WeightBits > 4
+	}
+	return pk && un
+}
+
+func (e matrixEntry) String() string {
+	if e.name != "" {
+		return e.name
+	}
+	return e.cfg.Name
+}
+
+// draw returns a random network of e that fits its configuration (and e.accept).
+func (e matrixEntry) draw(r *rand.Rand) *sim.Network {
+	for {
+		n := simtest.Network(r, e.shape(r))
+		if e.cfg.Fits(n) == nil && (e.accept == nil || e.accept(n)) {
+			return n
+		}
 	}
 }
 
@@ -125,13 +182,7 @@ func runMatrixEntry(t *testing.T, e matrixEntry, cases int, seed uint64, defines
 	defer p.Kill()
 	done := 0
 	for done < cases {
-		var n *sim.Network
-		for {
-			n = simtest.Network(r, e.shape(r))
-			if e.cfg.Fits(n) == nil {
-				break
-			}
-		}
+		n := e.draw(r)
 		core, err := Load(p, e.cfg, n)
 		if err != nil {
 			t.Fatal(err)
@@ -157,7 +208,7 @@ func runMatrixEntry(t *testing.T, e matrixEntry, cases int, seed uint64, defines
 				t.Fatal(err)
 			}
 			if err := Compare(n, want.Trace, res[k]); err != nil {
-				return fmt.Errorf("config %s, seed %#x, case %d: %w", e.cfg.Name, seed, done+k, err)
+				return fmt.Errorf("config %s (%s), seed %#x, case %d: %w", e, e.cfg.Name, seed, done+k, err)
 			}
 		}
 		done += per
@@ -173,11 +224,17 @@ func TestDifferentialMatrix(t *testing.T) {
 	}
 	total := totalCases()
 	for i, e := range m {
-		t.Run(e.cfg.Name, func(t *testing.T) {
+		t.Run(e.String(), func(t *testing.T) {
 			cases := max(1, (total*e.weight+sum-1)/sum) // rounded up: the matrix runs at least total
+			if e.weight == 0 {
+				cases = e.fixed
+				if *flagCases > 0 || os.Getenv("LIFKIT_SOAK") != "" {
+					cases = max(cases, total/100) // soak: this entry gets about 1 % of the cases
+				}
+			}
 			seed := baseSeed() + uint64(i)*0x9E3779B9
 			if err := runMatrixEntry(t, e, cases, seed, nil); err != nil {
-				t.Fatalf("%v\nreproduce: go test ./testbench -run 'TestDifferentialMatrix/%s' -seed %#x", err, e.cfg.Name, baseSeed())
+				t.Fatalf("%v\nreproduce: go test ./testbench -run 'TestDifferentialMatrix/%s' -seed %#x", err, e, baseSeed())
 			}
 			t.Logf("%d cases matched sim (seed %#x)", cases, seed)
 		})

@@ -159,6 +159,7 @@ module lif_core #(
 
     // layer working registers (loaded in S_LOAD)
     reg              c_readout, c_rec, c_sub;
+    reg              c_pk;        // packed weights: two per byte (CFG[3], B <= 4)
     reg [3:0]        c_refr;
     reg [4:0]        c_sbits, c_shift;
     reg [SMAX-1:0]   c_hi, c_lo;  // sat_S bounds: 2^(S-1)-1, -2^(S-1)
@@ -334,6 +335,12 @@ module lif_core #(
     reg [AA-1:0]     st_w;        // word within the row
     reg [1:0]        gap_q;       // bubbles left before the next row may start
     reg              p1_v, pb_v;  // weight word arriving / registered
+    reg              p1_h;        // the arriving word is used for its high nibbles (packed)
+    // per-beat selects of the weight extension, shared by the lanes (registered from p1_h):
+    // output bit b takes slot bit b (pr_slo), slot bit b+4 (pr_shi) or the sign (pr_sx), whose
+    // slot bit is one-hot in pr_sgn
+    reg [7:0]        pr_slo, pr_sgn, pr_sx;
+    reg [3:0]        pr_shi;
     reg [AA-1:0]     p1_a, pb_a;
     reg [LANES-1:0]  p1_m, pr_m;
     reg              pr_v;        // raw weight word registered
@@ -370,22 +377,25 @@ module lif_core #(
     reg [NEUR_AW-1:0] st_wa;      // state write address of the next lif_neuron output
     reg [NEUR_AW-1:0] sp_wa;      // spike list address of the next spike
 
-    // sign extension of a B-bit weight held in an 8-bit lane slot: keep the bits below B,
-    // replace the others by bit B-1 (masks precomputed per layer: c_wlow, c_wsgn)
-    function [7:0] wext8;
-        input [7:0] slot;
-        input [7:0] low;
-        input [7:0] sgn;
-        begin
-            wext8 = (slot & low) | (~low & {8{|(slot & sgn)}});
-        end
-    endfunction
+    // Sign extension of a B-bit weight held in an 8-bit lane slot, or in one nibble of it when
+    // the layer is packed (docs/rtl.md, "Weight layout"): output bit b is slot bit b, slot bit
+    // b+4 (the high nibble of a packed byte) or the sign bit, by the per-beat selects pr_*.
     function [ACC_W-1:0] sx8; // sign-extend a byte to the accumulator width
         input [7:0] x;
         reg [ACC_W+7:0] t;
         begin
             t = {{ACC_W{x[7]}}, x};
             sx8 = t[ACC_W-1:0];
+        end
+    endfunction
+    function [7:0] wextp;
+        input [7:0] slot;
+        input [7:0] slo, sgn, sx;
+        input [3:0] shi;
+        reg         sg;
+        begin
+            sg = |(slot & sgn);
+            wextp = (slot & slo) | ({4'd0, slot[7:4] & shi}) | (sx & {8{sg}});
         end
     endfunction
     // weights of the registered word, sign-extended and masked (lanes past a row's end add 0);
@@ -395,9 +405,9 @@ module lif_core #(
         for (ks2 = 0; ks2 < LANES; ks2 = ks2 + 1)
 `ifdef LIF_MUT_LANE
             // Mutation: lane 1 adds the weight of lane 0 (its weight address is off by one).
-            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wext8(pr_w[(ks2 == 1 ? 0 : ks2)*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wextp(pr_w[(ks2 == 1 ? 0 : ks2)*8 +: 8], pr_slo, pr_sgn, pr_sx, pr_shi) : 8'd0;
 `else
-            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wext8(pr_w[ks2*8 +: 8], c_wlow, c_wsgn) : 8'd0;
+            pr_wx[ks2*8 +: 8] = pr_m[ks2] ? wextp(pr_w[ks2*8 +: 8], pr_slo, pr_sgn, pr_sx, pr_shi) : 8'd0;
 `endif
     end
 
@@ -581,6 +591,7 @@ module lif_core #(
             case (ld_cnt)
                 4'd1: begin
                     c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
+                    c_pk <= prm_rdata[3];
                     c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
                     c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
                     f_sp_prev <= sp_cnt_q[idx_prev_q];
@@ -772,10 +783,14 @@ module lif_core #(
         // streamer
         st_v <= st_v_n; st_lw <= st_lw_n; gap_q <= gap_n;
         pop_ok <= c_rowgap ? (!st_v_n && gap_n == 2'd0) : (!st_v_n || st_lw_n);
+        // st_w counts lane-cycles (accumulator words); a packed word serves two of them (low
+        // nibbles, then high), so the weight address advances after the odd one
         if (st_more) begin
             st_w <= st_w + 1'b1;
-            wa_q <= wa_inc;
-            wa_inc <= wa_inc + 1'b1;
+            if (!c_pk || st_w[0]) begin
+                wa_q <= wa_inc;
+                wa_inc <= wa_inc + 1'b1;
+            end
         end else if (st_pop) begin
             st_w <= {AA{1'b0}};
             wa_q <= fifo_head;
@@ -785,7 +800,17 @@ module lif_core #(
         // accumulator read issued), pb (extended weights registered, accumulator word on the RAM
         // output, add), p2 (sum registered, written back)
         p1_v <= st_v; p1_a <= st_w; p1_m <= st_lw ? c_lastmask : {LANES{1'b1}};
+`ifdef LIF_MUT_PACK
+        // Mutation: the halves of a packed byte are swapped (high nibble first).
+        p1_h <= c_pk & ~st_w[0];
+`else
+        p1_h <= c_pk & st_w[0];
+`endif
         pr_v <= p1_v; pr_a <= p1_a; pr_m <= p1_m; pr_w <= w_rdata;
+        pr_slo <= p1_h ? 8'd0 : c_wlow;
+        pr_shi <= p1_h ? c_wlow[3:0] : 4'd0;
+        pr_sgn <= p1_h ? {c_wsgn[3:0], 4'd0} : c_wsgn;
+        pr_sx  <= p1_h ? {4'hF, ~c_wlow[3:0]} : ~c_wlow;
         pb_v <= pr_v; pb_a <= pr_a; pb_wx <= pr_wx;
         // p2 also carries the clearing writes (clear pass; neuron pass after a word's last lane)
         p2_v <= pb_v | s_clear | (n_v1 & n_last1);
@@ -860,7 +885,7 @@ module lif_core #(
         hs_s <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd3);
         hs_x <= (hq_addr[23:20] == 4'd4);
         hr_reg <= ({32{hq_rsel[0]}} & 32'h4C49_4601)
-                | ({32{hq_rsel[1]}} & {11'd0, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
+                | ({32{hq_rsel[1]}} & {10'd0, 1'b1, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
                 | ({32{hq_rsel[2]}} & {{(31-LYW){1'b0}}, num_layers_q})
                 | ({32{hq_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
                 | ({32{hq_rsel[4]}} & seed_q)

@@ -3,6 +3,7 @@ package coremap_test
 import (
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lifkit/lifkit/rtl/coremap"
@@ -32,7 +33,7 @@ func TestAddresses(t *testing.T) {
 func TestLayoutRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 0))
 	for k := range 20 {
-		n := simtest.Network(rng, simtest.Shape{})
+		n := simtest.Network(rng, simtest.Shape{Recurrent: 0})
 		for _, lanes := range []int{1, 4, 8, 16} {
 			c := coremap.ConfigFor(n, lanes)
 			if err := c.Validate(); err != nil {
@@ -57,9 +58,22 @@ func TestLayoutRoundTrip(t *testing.T) {
 			for 1<<csh < chunks {
 				csh++
 			}
-			weight := func(word, lane int) int8 {
+			// the weight of neuron i in row j as docs/rtl.md "Weight layout" says the core
+			// reads it: byte lane i%L of word i/L, or, packed, nibble (i/L)%2 of byte lane
+			// i%L of word i/2L; a B-bit two's-complement value in the slot's low bits
+			weight := func(p coremap.LayerPlan, base, j, i, bits int) int8 {
+				per, slot := lanes, 8
+				if p.Packed {
+					per, slot = 2*lanes, 4
+				}
+				word, lane := base+j<<p.RowShift+i/per, i%lanes
 				d := mem[coremap.Addr(coremap.RegionWeights, uint32(word<<csh|lane/4))]
-				return int8(d >> (8 * (lane % 4)))
+				v := d >> (8 * (lane % 4)) & 0xFF
+				if p.Packed {
+					v >>= 4 * (i / lanes % 2)
+				}
+				v &= 1<<slot - 1
+				return int8(int32(v<<(32-bits)) >> (32 - bits))
 			}
 			prev := n.Inputs
 			for li, l := range n.Layers {
@@ -68,10 +82,26 @@ func TestLayoutRoundTrip(t *testing.T) {
 					mem[coremap.LayerAddr(li, coremap.ParamStateBase)] != uint32(p.StateBase) {
 					t.Fatalf("net %d layer %d: size/state base parameters wrong", k, li)
 				}
+				cfg := mem[coremap.LayerAddr(li, coremap.ParamCfg)]
+				if got, want := cfg&coremap.CfgPacked != 0, l.WeightBits <= 4; got != want || p.Packed != want {
+					t.Fatalf("net %d layer %d (%d-bit): CFG packed bit %v, plan %v, want %v", k, li, l.WeightBits, got, p.Packed, want)
+				}
+				if want := coremap.RowWords(l.Size, lanes, l.WeightBits); p.WordsPerRow != want || 1<<p.RowShift < want {
+					t.Fatalf("net %d layer %d: %d words per row, stride %d, want %d words", k, li, p.WordsPerRow, 1<<p.RowShift, want)
+				}
 				for j := 0; j < prev; j++ {
 					for i := 0; i < l.Size; i++ {
-						if got := weight(p.WBase+j<<p.RowShift+i/lanes, i%lanes); got != l.W[j*l.Size+i] {
+						if got := weight(p, p.WBase, j, i, l.WeightBits); got != l.W[j*l.Size+i] {
 							t.Fatalf("net %d lanes %d layer %d: W[%d][%d] = %d in the image, %d in the network", k, lanes, li, j, i, got, l.W[j*l.Size+i])
+						}
+					}
+				}
+				if l.R != nil {
+					for j := 0; j < l.Size; j++ {
+						for i := 0; i < l.Size; i++ {
+							if got := weight(p, p.RBase, j, i, l.WeightBits); got != l.R[j*l.Size+i] {
+								t.Fatalf("net %d lanes %d layer %d: R[%d][%d] = %d in the image, %d in the network", k, lanes, li, j, i, got, l.R[j*l.Size+i])
+							}
 						}
 					}
 				}
@@ -103,5 +133,33 @@ func TestFitsRefuses(t *testing.T) {
 	}
 	if err := base.Fits(n); err != nil {
 		t.Fatalf("the base config must fit: %v", err)
+	}
+}
+
+// TestPackedWords: packing halves the weight words of a layer with B <= 4, so the UP5K's
+// 16,384-word SPRAM holds 784-256-10 at 4 bits (12,800 words) but not at 8 bits.
+func TestPackedWords(t *testing.T) {
+	up5k := coremap.Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 9, LayerAW: 8, InAW: 10, WmemAW: 14, SPRAM: true}
+	for _, tc := range []struct {
+		hidden, bits, words int
+		fits                bool
+	}{
+		{128, 8, 784*16 + 128*2, true},
+		{256, 4, 784*16 + 256*1, true},
+		{256, 8, 784*32 + 256*2, false},
+		{128, 2, 784*8 + 128*1, true},
+	} {
+		n := &sim.Network{Inputs: 784, Layers: []sim.Layer{
+			{Kind: sim.LIF, Size: tc.hidden, StateBits: 16, WeightBits: tc.bits},
+			{Kind: sim.Readout, Size: 10, StateBits: 16, WeightBits: tc.bits},
+		}}
+		_, words := coremap.Plan(up5k, n)
+		if words != tc.words {
+			t.Errorf("784-%d-10 %d-bit: %d words, want %d", tc.hidden, tc.bits, words, tc.words)
+		}
+		err := up5k.Fits(n)
+		if (err == nil) != tc.fits || (err != nil && !strings.Contains(err.Error(), "weight words")) {
+			t.Errorf("784-%d-10 %d-bit: Fits = %v, want fits %v (or a weight words misfit)", tc.hidden, tc.bits, err, tc.fits)
+		}
 	}
 }

@@ -10,7 +10,9 @@
 // # Invariants
 //
 // NewLayout never places two rows in the same weight word; rows start at a power-of-two stride
-// so the core needs no multiplier. Fits refuses, with a *FitError naming the limit, every
+// so the core needs no multiplier. A layer is packed (two weights per byte, CFG[3]) exactly
+// when its weight bits are at most PackedMaxBits; Plan, RowWords, CfgWord and NewLayout agree
+// on it, and bitstream.WeightWords counts rows with RowShift. Fits refuses, with a *FitError naming the limit, every
 // network whose layers, inputs, neurons, state widths, accumulator range or weight words exceed
 // the configuration; a network that passes Fits has a layout within 2^WmemAW words. Validate
 // refuses exactly the parameter sets lif_core refuses at elaboration.

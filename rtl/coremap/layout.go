@@ -45,12 +45,36 @@ func StateAddr(g, f int) uint32 { return Addr(RegionState, uint32(g)<<2|uint32(f
 // Write is one host port write.
 type Write struct{ Addr, Data uint32 }
 
+// CfgPacked is CFG[3]: the layer's weights are packed two per byte (docs/rtl.md, "Weight
+// layout"). CfgWord sets it for every layer with weight bits <= PackedMaxBits.
+const (
+	CfgPacked     = 1 << 3
+	PackedMaxBits = 4
+)
+
+// Packed reports whether a layer with the given weight bits stores two weights per byte.
+func Packed(weightBits int) bool { return weightBits <= PackedMaxBits }
+
+// RowWords is the number of weight words that hold one row (the weights from one source) of a
+// layer of size neurons: ceil(size / lanes), or ceil(size / (2 lanes)) when the layer is packed.
+func RowWords(size, lanes, weightBits int) int {
+	per := lanes
+	if Packed(weightBits) {
+		per *= 2
+	}
+	return (size + per - 1) / per
+}
+
+// RowShift is log2 of the row stride in words: rows are padded to a power of two.
+func RowShift(size, lanes, weightBits int) int { return log2(RowWords(size, lanes, weightBits)) }
+
 // LayerPlan is where one layer lives in the core's memories.
 type LayerPlan struct {
-	WBase, RBase int // word address of row 0 of W and R
-	RowShift     int // row stride = 1 << RowShift words
-	WordsPerRow  int // ceil(size / lanes)
-	StateBase    int // global index of neuron 0
+	WBase, RBase int  // word address of row 0 of W and R
+	RowShift     int  // row stride = 1 << RowShift words
+	WordsPerRow  int  // RowWords: ceil(size / lanes), ceil(size / (2 lanes)) if packed
+	Packed       bool // two weights per byte (CFG[3])
+	StateBase    int  // global index of neuron 0
 }
 
 // Layout is the memory image of a network on a configuration.
@@ -67,9 +91,9 @@ func Plan(c Config, n *sim.Network) ([]LayerPlan, int) {
 	word, state := 0, 0
 	prev := n.Inputs
 	for li, l := range n.Layers {
-		wpr := (l.Size + c.Lanes - 1) / c.Lanes
+		wpr := RowWords(l.Size, c.Lanes, l.WeightBits)
 		sh := log2(wpr)
-		p := LayerPlan{WBase: word, RowShift: sh, WordsPerRow: wpr, StateBase: state}
+		p := LayerPlan{WBase: word, RowShift: sh, WordsPerRow: wpr, Packed: Packed(l.WeightBits), StateBase: state}
 		word += prev << sh
 		if l.R != nil {
 			p.RBase = word
@@ -94,6 +118,9 @@ func CfgWord(l *sim.Layer) uint32 {
 	if l.Reset == sim.ResetSubtract {
 		w |= 4
 	}
+	if Packed(l.WeightBits) {
+		w |= CfgPacked
+	}
 	w |= uint32(l.Refractory&15) << 4
 	w |= uint32(l.StateBits) << 8
 	w |= uint32(l.WeightBits) << 16
@@ -112,16 +139,29 @@ func NewLayout(c Config, n *sim.Network) *Layout {
 	w(Addr(RegionGlobal, RegSeed), n.EncoderSeed)
 	chunks := (c.Lanes*8 + 31) / 32
 	csh := log2(chunks)
-	putRows := func(base, rows, size, sh int, m []int8) {
+	// A word holds neurons [k*per, (k+1)*per) of its row: one per byte lane, or, packed, the
+	// low nibbles neurons k*2L + lane and the high nibbles neurons k*2L + L + lane.
+	putRows := func(base, rows, size, sh int, packed bool, m []int8) {
 		word := make([]byte, 4*chunks)
-		wpr := (size + c.Lanes - 1) / c.Lanes
+		halves := 1
+		if packed {
+			halves = 2
+		}
+		per := halves * c.Lanes
+		wpr := (size + per - 1) / per
 		for j := 0; j < rows; j++ {
 			for k := 0; k < wpr; k++ {
 				clear(word)
-				for lane := 0; lane < c.Lanes; lane++ {
-					i := k*c.Lanes + lane
-					if i < size {
-						word[lane] = byte(m[j*size+i])
+				for h := 0; h < halves; h++ {
+					for lane := 0; lane < c.Lanes; lane++ {
+						i := k*per + h*c.Lanes + lane
+						switch {
+						case i >= size:
+						case packed:
+							word[lane] |= byte(m[j*size+i]) & 15 << (4 * h)
+						default:
+							word[lane] = byte(m[j*size+i])
+						}
 					}
 				}
 				a := base + j<<sh + k
@@ -144,9 +184,9 @@ func NewLayout(c Config, n *sim.Network) *Layout {
 		w(LayerAddr(li, ParamRBase), uint32(p.RBase))
 		w(LayerAddr(li, ParamRowShift), uint32(p.RowShift))
 		w(LayerAddr(li, ParamStateBase), uint32(p.StateBase))
-		putRows(p.WBase, prev, l.Size, p.RowShift, l.W)
+		putRows(p.WBase, prev, l.Size, p.RowShift, p.Packed, l.W)
 		if l.R != nil {
-			putRows(p.RBase, l.Size, l.Size, p.RowShift, l.R)
+			putRows(p.RBase, l.Size, l.Size, p.RowShift, p.Packed, l.R)
 		}
 		prev = l.Size
 	}
