@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lifkit/lifkit/bitstream/board"
+	"github.com/lifkit/lifkit/rtl/coremap"
 	"github.com/lifkit/lifkit/sim"
 )
 
@@ -102,8 +103,9 @@ func (c Core) Params() map[string]int {
 }
 
 // WeightWords is the depth of the weight memory a shape needs with the layout of docs/rtl.md:
-// every row (a source of the layer) holds ceil(N_l/lanes) words padded to a power-of-two
-// stride, feed-forward rows then recurrent rows, layer after layer.
+// every row (a source of the layer) holds ceil(N_l/lanes) words, or ceil(N_l/(2 lanes)) when
+// the layer's weights are packed two per byte (B <= 4), padded to a power-of-two stride,
+// feed-forward rows then recurrent rows, layer after layer. The row sizes are rtl/coremap's.
 func WeightWords(s Shape, lanes int) int {
 	total := 0
 	prev := s.Inputs
@@ -112,15 +114,10 @@ func WeightWords(s Shape, lanes int) int {
 		if l.Recurrent {
 			rows += l.Size
 		}
-		total += rows * stride(l.Size, lanes)
+		total += rows << coremap.RowShift(l.Size, lanes, l.WeightBits)
 		prev = l.Size
 	}
 	return total
-}
-
-func stride(n, lanes int) int {
-	w := (n + lanes - 1) / lanes
-	return 1 << clog2(w)
 }
 
 // clog2 is the Verilog $clog2: the bits needed to address n entries (0 for n <= 1).

@@ -33,6 +33,9 @@ type MisfitError struct {
 	Largest     string // the largest network of the same form that fits, "" if none
 	// NarrowerWeights: no size fits, and Largest is the same sizes with narrower weights.
 	NarrowerWeights bool
+	// Narrower is the same sizes with the widest narrower weights that fit ("" if none): at
+	// 4 bits or less the core packs two weights per byte, so the weight words halve.
+	Narrower string
 }
 
 func (e *MisfitError) Error() string {
@@ -43,6 +46,9 @@ func (e *MisfitError) Error() string {
 			msg += "; no size of this form fits at these weight widths, but " + e.Largest + " does"
 		} else {
 			msg += "; the largest network of this form that fits is " + e.Largest
+			if e.Narrower != "" {
+				msg += "; with narrower weights, " + e.Narrower + " fits"
+			}
 		}
 	} else {
 		msg += "; no network of this form fits"
@@ -270,22 +276,24 @@ func misfit(b *board.Board, d board.Device, s Shape, extra []Memory, res string,
 	} else {
 		try(func(t Shape, n int) Shape { t.Inputs = n; return t }, s.Inputs)
 	}
-	if e.Largest == "" {
-		// Nothing of this size fits: narrower weights shrink ACC_W and so the accumulators.
-		maxB := 0
-		for _, l := range s.Layers {
-			maxB = max(maxB, l.WeightBits)
+	// The same sizes with narrower weights: they shrink ACC_W and so the accumulators, and at
+	// 4 bits or less (coremap.PackedMaxBits) the weight words halve.
+	maxB := 0
+	for _, l := range s.Layers {
+		maxB = max(maxB, l.WeightBits)
+	}
+	for bits := maxB - 1; bits >= 2 && e.Narrower == ""; bits-- {
+		t := s
+		t.Layers = append([]LayerShape(nil), s.Layers...)
+		for i := range t.Layers {
+			t.Layers[i].WeightBits = min(t.Layers[i].WeightBits, bits)
 		}
-		for bits := maxB - 1; bits >= 2 && e.Largest == ""; bits-- {
-			t := s
-			t.Layers = append([]LayerShape(nil), s.Layers...)
-			for i := range t.Layers {
-				t.Layers[i].WeightBits = min(t.Layers[i].WeightBits, bits)
-			}
-			if fits(t) {
-				e.Largest, e.NarrowerWeights = t.String(), true
-			}
+		if fits(t) {
+			e.Narrower = t.String()
 		}
+	}
+	if e.Largest == "" && e.Narrower != "" {
+		e.Largest, e.NarrowerWeights = e.Narrower, true
 	}
 	return e
 }

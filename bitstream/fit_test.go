@@ -77,21 +77,47 @@ func TestMisfitSuggestionFits(t *testing.T) {
 	}
 }
 
+// TestFitIcebreaker: the UP5K's four SPRAMs hold 784-128-10 at 8 bits and, with weights
+// packed two per byte, 784-256-10 at 4 bits (12,800 words); what does not fit says what does.
 func TestFitIcebreaker(t *testing.T) {
 	b := mustBoard(t, "icebreaker")
-	p, err := Fit(b, mustShape(t, "784-128-10"))
-	if err != nil {
-		t.Fatalf("784-128-10 must fit the iCEBreaker: %v", err)
-	}
-	if !p.Core.WmemSPRAM || p.Core.Lanes != 8 || p.Core.WmemAW != 14 {
-		t.Errorf("core = %+v, want SPRAM weights, 8 lanes, WMEM_AW 14", p.Core)
-	}
-	_, err = Fit(b, mustShape(t, "784-200-10"))
-	var me *MisfitError
-	if !errors.As(err, &me) {
-		t.Fatalf("784-200-10 err = %v, want *MisfitError", err)
-	}
-	if !strings.Contains(err.Error(), "784-128-10") {
-		t.Errorf("misfit does not say what fits: %v", err)
+	for _, tc := range []struct {
+		spec  string
+		bits  int
+		words int    // weight words of the layout; 0 = the network must not fit
+		hint  string // misfit: the message names this network
+	}{
+		{"784-128-10", 8, 784*16 + 128*2, ""},
+		{"784-256-10", 4, 784*16 + 256*1, ""},
+		{"784-128-10", 4, 784*8 + 128*1, ""},
+		{"784-128-10", 2, 784*8 + 128*1, ""},
+		{"784-200-10", 8, 0, "784-128-10 (8-bit weights)"},
+		{"784-256-10", 8, 0, "784-256-10 (4-bit weights)"},
+		{"784-300-10", 4, 0, "784-256-10 (4-bit weights)"},
+	} {
+		s, err := ParseShape(tc.spec, tc.bits, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := Fit(b, s)
+		if tc.words == 0 {
+			var me *MisfitError
+			if !errors.As(err, &me) {
+				t.Errorf("%s: err = %v, want *MisfitError", s, err)
+			} else if !strings.Contains(err.Error(), tc.hint) {
+				t.Errorf("%s: misfit does not say that %s fits: %v", s, tc.hint, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s must fit the iCEBreaker: %v", s, err)
+			continue
+		}
+		if !p.Core.WmemSPRAM || p.Core.Lanes != 8 || p.Core.WmemAW != 14 || p.WeightMemory != "SPRAM" {
+			t.Errorf("%s: core = %+v in %s, want SPRAM weights, 8 lanes, WMEM_AW 14", s, p.Core, p.WeightMemory)
+		}
+		if p.WeightWords != tc.words {
+			t.Errorf("%s: %d weight words, want %d", s, p.WeightWords, tc.words)
+		}
 	}
 }
