@@ -109,7 +109,9 @@ module link_engine #(
         S_CRW = 6'd15, S_CW = 6'd16,   S_WR_RD = 6'd17, S_WR = 6'd18,  S_RIN_RD = 6'd19,
         S_RIN = 6'd20, S_RC = 6'd21,   S_TR = 6'd22,   S_RUN = 6'd23,  S_PRE = 6'd24,
         S_TCHK = 6'd25, S_INT_RD = 6'd26, S_INT = 6'd27, S_GO = 6'd28, S_WAIT = 6'd29,
-        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33, S_PREP = 6'd34, S_PREP0 = 6'd35, S_PREP1 = 6'd36, S_RES0 = 6'd37;
+        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33, S_PREP = 6'd34, S_PREP0 = 6'd35, S_PREP1 = 6'd36, S_RES0 = 6'd37,
+        S_TRQ = 6'd38, S_RIN_W = 6'd39, S_INT_W = 6'd40, S_ACKW2 = 6'd41,
+        S_HDR_W = 6'd42, S_INFO_W = 6'd43, S_WR_W = 6'd44;
     reg [5:0]  st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -130,7 +132,7 @@ module link_engine #(
     // time (read, add, write) whenever the RAM ports are free.
     reg  [7:0] pend_q;
     reg  [7:0] ev;         // this clock's counter events
-    reg  [1:0] u_q;        // updater: 0 idle, 1 read, 2 write; 3 clearing after reset
+    reg  [2:0] u_q;        // updater: 0 idle, 1 read, 2 read data, 3 write; 4 clearing after reset
     reg  [2:0] uk_q;       // the counter being updated
     reg        stat_q;     // the aux read loop serves STATUS (not a trace READ)
 
@@ -162,7 +164,7 @@ module link_engine #(
     reg [IN_AW-1:0] evi_q;
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
     /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
-    wire [15:0] ev16 = {in_rdata, elo_q};
+    wire [15:0] ev16 = {in_q, elo_q};
     /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
     reg signed [CW-1:0] best_q;
@@ -180,6 +182,18 @@ module link_engine #(
     localparam [AW-1:0] B0 = 0, B6 = 6, B8 = 8, B9 = 9;
     wire [AW-1:0] wcount = blen - B6;
 
+    // the rx buffer's read data, registered before any logic (ECP5 block RAM outputs are
+    // slow): the byte at rx_raddr_o in clock t is in rx_q in clock t + 2 (the *_RD, *_W states)
+    reg [7:0] rx_q;
+    always @(posedge clk_i) rx_q <= rx_rdata_i;
+    // header bytes: rx byte i_q into hdr_q byte i_q in S_HDR
+    genvar hb;
+    generate
+        for (hb = 0; hb < 9; hb = hb + 1) begin : g_hdr
+            always @(posedge clk_i) if (st_q == S_HDR && i_q[3:0] == hb) hdr_q[8*hb +: 8] <= rx_q;
+        end
+    endgenerate
+
     // input RAM (event staging)
     // one RAM pointer for the input RAM (write and read: never both in one command) and the
     // engine's aux RAM reads (trace READ, STATUS)
@@ -189,8 +203,11 @@ module link_engine #(
     wire [TA-1:0]  tr_ra_q = ptr_q[TA-1:0];
     wire           in_we = (st_q == S_WR) && (wkind_q == 2'd0);
     wire [7:0]     in_rdata;
-    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_ra_q), .wdata_i(rx_rdata_i),
+    link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_ra_q), .wdata_i(rx_q),
                                .raddr_i(in_ra_q), .rdata_o(in_rdata));
+    // registered before any logic: the byte read in clock t is in in_q in clock t + 2
+    reg  [7:0]     in_q;
+    always @(posedge clk_i) in_q <= in_rdata;
 
     // trace RAM: SMAX-bit readout V, [t][c]
     /* verilator lint_off UNUSEDSIGNAL */ // unused without a trace RAM (TAW = 0)
@@ -203,20 +220,25 @@ module link_engine #(
     reg          busy_cnt_q;
     wire         st_wait = stat_q && busy_cnt_q;
     wire         eng_rd = (st_q == S_TR && !st_wait) || (st_q == S_TRD);
-    wire         up_we = (u_q == 2'd2 && !tr_we) || u_q == 2'd3;
+    wire         up_we = (u_q == 3'd3 && !tr_we) || u_q == 3'd4;
     wire [DW-1:0] aux_rdata;
-    wire [15:0]  cnt_now = aux_rdata[15:0];
-    wire [15:0]  cnt_next = (u_q == 2'd3) ? 16'd0 : (cnt_now == 16'hFFFF) ? cnt_now : cnt_now + 1'b1;
+    // the aux RAM's read data is registered before any logic (ECP5 block RAM outputs are slow):
+    // a word read in clock t is in aux_q in clock t + 2
+    reg  [DW-1:0] aux_q;
+    always @(posedge clk_i) aux_q <= aux_rdata;
+    wire [15:0]  cnt_now = aux_q[15:0];
+    wire [15:0]  cnt_next = (u_q == 3'd4) ? 16'd0 : (cnt_now == 16'hFFFF) ? cnt_now : cnt_now + 1'b1;
     link_ram #(.AW(TAW), .DW(DW)) u_aux (.clk_i(clk_i), .we_i(tr_we | up_we),
         .waddr_i(tr_we ? tw_q[TA-1:0] : {{(TA-3){1'b0}}, uk_q}),
         .wdata_i(tr_we ? {{(DW-SMAX){upd_v_i[SMAX-1]}}, upd_v_i[SMAX-1:0]} : {{(DW-16){1'b0}}, cnt_next}),
         .raddr_i(eng_rd ? tr_ra_q : {{(TA-3){1'b0}}, uk_q}), .rdata_o(aux_rdata));
-    wire [SMAX-1:0] tr_rdata = aux_rdata[SMAX-1:0];
+    wire [SMAX-1:0] tr_rdata = aux_q[SMAX-1:0];
     /* verilator lint_on UNUSEDSIGNAL */
 
     // event feeder
     localparam [3:0] E_OFF = 4'd0, E_CA = 4'd1, E_CB = 4'd2, E_CC = 4'd3,
-                     E_IA = 4'd4, E_IB = 4'd5, E_IC = 4'd6, E_BEAT = 4'd7, E_EOS = 4'd8;
+                     E_IA = 4'd4, E_IB = 4'd5, E_IC = 4'd6, E_BEAT = 4'd7, E_EOS = 4'd8,
+                     E_CD = 4'd9, E_ID = 4'd10;
     reg [3:0]  e_q;
     reg [IN_AW:0] ecnt_q;  // events left in this step (a count is at most N_0)
     reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
@@ -282,8 +304,8 @@ module link_engine #(
                 default: tb = {{(16-AW){1'b0}}, fin_len_q[AW-1:8]};
             endcase
             S_ERR: tb = {4'd0, err_q};
-            S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_rdata_i; // version, then the nonce
-            S_INFO: tb = rx_rdata_i;
+            S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_q; // version, then the nonce
+            S_INFO: tb = rx_q;
             S_STATUS: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
             S_HEAD: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
                 4'd0: tb = {1'b0, pred_q};
@@ -300,7 +322,7 @@ module link_engine #(
                 default: tb = 8'd0;
             endcase
             S_PUT: tb = word_q[7:0];
-            default: tb = in_rdata; // S_RIN
+            default: tb = in_q; // S_RIN
         endcase
     end
     // answer buffer write port: the table states, S_PUT and S_RIN write tb at ta_q (the header,
@@ -330,7 +352,7 @@ module link_engine #(
         ev[3] = uart_err_i;
         ev[4] = (st_q == S_ERR);
         ev[5] = (st_q == S_NAK) && tab_last;
-        ev[6] = (st_q == S_DISP) && type_i != 8'h01 && synced_q && seq_i != expect_q && dup;
+        ev[6] = (st_q == S_DISP) && !p_hello && synced_q && !p_seq_ok && p_dup; // registered decode
         ev[7] = (st_q == S_WAIT) && done_i;
     end
     // S_DISP's decisions, registered in S_PREP (the header is complete) so that S_DISP is shallow
@@ -386,35 +408,40 @@ module link_engine #(
 
         // counter updater
         case (u_q)
-            2'd0: if (pend_q != 8'd0 && !eng_rd) begin
+            3'd0: if (pend_q != 8'd0 && !eng_rd) begin
                 uk_q <= pend_q[0] ? 3'd0 : pend_q[1] ? 3'd1 : pend_q[2] ? 3'd2 : pend_q[3] ? 3'd3 :
                         pend_q[4] ? 3'd4 : pend_q[5] ? 3'd5 : pend_q[6] ? 3'd6 : 3'd7;
-                u_q <= 2'd1;
+                u_q <= 3'd1;
             end
-            2'd1: if (!eng_rd) u_q <= 2'd2;  // uk_q on the read port
-            2'd2: u_q <= tr_we ? 2'd1 : 2'd0; // written unless the trace had the port: read again
+            3'd1: if (!eng_rd) u_q <= 3'd2;  // uk_q on the read port
+            3'd2: u_q <= 3'd3;                // the word into aux_q
+            3'd3: if (!tr_we) u_q <= 3'd0;    // written unless the trace has the port (aux_q holds)
             default: begin                    // clearing words 0..7 after reset
                 uk_q <= uk_q + 1'b1;
-                if (uk_q == 3'd7) u_q <= 2'd0;
+                if (uk_q == 3'd7) u_q <= 3'd0;
             end
         endcase
-        pend_q <= (pend_q & ~((u_q == 2'd2 && !tr_we) ? (8'd1 << uk_q) : 8'd0)) | ev;
-        busy_cnt_q <= (pend_q != 8'd0) || (u_q != 2'd0) || (ev != 8'd0);
+        pend_q <= (pend_q & ~((u_q == 3'd3 && !tr_we) ? (8'd1 << uk_q) : 8'd0)) | ev;
+        busy_cnt_q <= (pend_q != 8'd0) || (u_q != 3'd0) || (ev != 8'd0);
 
         if (tr_we) tw_q <= tw_q + 1'b1;
 
         // event feeder (runs beside S_WAIT): per step a u16 count, then count u16 indices
         case (e_q)
+            // (E_CA/E_IA read the low byte, E_CB/E_IB the high byte; each is in in_q two
+            // clocks later)
             E_CA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CB; end
-            E_CB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
-            E_CC: begin
+            E_CB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
+            E_CC: begin elo_q <= in_q; e_q <= E_CD; end
+            E_CD: begin
                 ecnt_q <= ev16[IN_AW:0];
                 n_q <= n_q - N2;
-                e_q <= ({in_rdata, elo_q} == 16'd0) ? E_EOS : E_IA;
+                e_q <= (ev16 == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
-            E_IB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
-            E_IC: begin
+            E_IB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
+            E_IC: begin elo_q <= in_q; e_q <= E_ID; end
+            E_ID: begin
                 evi_q <= ev16[IN_AW-1:0];
                 n_q <= n_q - N2;
                 e_q <= E_BEAT;
@@ -448,10 +475,12 @@ module link_engine #(
             tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6; tx_crc_o <= 1'b1;
             st_q <= S_ACKW;
         end
-        S_HDR_RD: st_q <= S_HDR;
-        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
-        S_HDR: begin
-            hdr_q[8*i_q[3:0] +: 8] <= rx_rdata_i;
+        S_HDR_RD: st_q <= S_HDR_W;
+        S_HDR_W: st_q <= S_HDR;
+        // INFO/HELLO stream one byte per clock from the rx buffer: two reads ahead
+        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO_W; end
+        S_INFO_W: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
+        S_HDR: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
             st_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen || i_q == 7'd8) ? S_PREP0 : S_HDR_RD;
@@ -504,7 +533,8 @@ module link_engine #(
                 st_q <= p_next;
             end
         end
-        S_ACKW: st_q <= S_IDLE; // let frame_valid fall before looking again
+        S_ACKW: st_q <= S_ACKW2; // let frame_valid fall before looking again
+        S_ACKW2: st_q <= S_IDLE; // and the next frame's registered fields (link_rx_frame) settle
         S_ERR: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
             i_q <= 7'd0; ta_q <= 0;
@@ -540,7 +570,8 @@ module link_engine #(
         // core write subroutine: word_q -> caddr_q, then ret_q
         S_CW: if (host_gnt_i) begin caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
-        S_WR_RD: st_q <= S_WR;
+        S_WR_RD: st_q <= S_WR_W;
+        S_WR_W: st_q <= S_WR;
         S_WR: begin
             rx_raddr_o <= rx_raddr_o + 1'b1;
             n_q <= n_q - 1'b1;
@@ -550,15 +581,16 @@ module link_engine #(
                 2'd0: begin
                     ptr_q <= ptr_q + 1'b1;
                 end
-                2'd1: begin word_q <= {24'd0, rx_rdata_i}; st_q <= S_CW; end
+                2'd1: begin word_q <= {24'd0, rx_q}; st_q <= S_CW; end
                 default: begin
-                    word_q <= {rx_rdata_i, word_q[31:8]};
+                    word_q <= {rx_q, word_q[31:8]};
                     if (n_q[1:0] == 2'd1) st_q <= S_CW;
                 end
             endcase
         end
         // READ the input RAM
-        S_RIN_RD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN; end
+        S_RIN_RD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN_W; end
+        S_RIN_W: st_q <= S_RIN; // the byte into in_q
         S_RIN: begin
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
@@ -578,9 +610,9 @@ module link_engine #(
             p_q <= 2'd3;
             st_q <= S_TRD;
         end
-        S_TRD: begin
+        S_TRD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_TRQ; end // the word into aux_q
+        S_TRQ: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
-            ptr_q <= ptr_q + 1'b1;
             st_q <= S_PUT;
         end
         // RUN: argument checks, then the last layer's parameters
@@ -636,9 +668,10 @@ module link_engine #(
             end
         end
         // staged intensities: input[j] -> core region 4 word j
-        S_INT_RD: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT; end
+        S_INT_RD: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT_W; end
+        S_INT_W: st_q <= S_INT; // the byte into in_q
         S_INT: begin
-            word_q <= {24'd0, in_rdata};
+            word_q <= {24'd0, in_q};
             ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
             st_q <= S_CW;
         end
@@ -690,7 +723,7 @@ module link_engine #(
 
         if (rst_i) begin
             st_q <= S_IDLE; e_q <= E_OFF; trace_q <= 1'b0; tw_q <= 8;
-            pend_q <= 8'd0; u_q <= 2'd3; uk_q <= 3'd0;
+            pend_q <= 8'd0; u_q <= 3'd4; uk_q <= 3'd0;
             synced_q <= 1'b0; cache_v_q <= 0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
             expect_q <= 8'd0; nak_pend_q <= 1'b0;
         end

@@ -51,9 +51,27 @@ module link_rx_frame #(
     // one slot (WSH = 0): slot 0 always, no slot multiplexers on the frame fields
     wire [WI-1:0] rs = (WSH == 0) ? {WI{1'b0}} : rslot_q;
     wire [WI-1:0] ws = (WSH == 0) ? {WI{1'b0}} : wslot_q;
-    assign type_o = type_m[rs];
-    assign seq_o = seq_m[rs];
-    assign body_len_o = len_m[rs];
+    // With several slots the fields of the presented slot are read from small LUT RAMs and
+    // registered (a frame's fields are stable while it is presented; after frame_ack_i they
+    // follow the next slot one clock after frame_valid_o). With one slot they are registers.
+    generate
+        if (WSH == 0) begin : g_one
+            assign type_o = type_m[rs];
+            assign seq_o = seq_m[rs];
+            assign body_len_o = len_m[rs];
+        end else begin : g_reg
+            reg [7:0]  type_q, seq_q;
+            reg [15:0] len_q;
+            always @(posedge clk_i) begin
+                type_q <= type_m[rs];
+                seq_q <= seq_m[rs];
+                len_q <= len_m[rs];
+            end
+            assign type_o = type_q;
+            assign seq_o = seq_q;
+            assign body_len_o = len_q;
+        end
+    endgenerate
     assign slot_o = rs;
     reg  [15:0] crc_q;
     wire [15:0] crc_next;

@@ -29,7 +29,8 @@ module link_tx_frame #(
 );
     localparam [3:0] T_IDLE = 4'd0, T_CRC_RD = 4'd1, T_CRC = 4'd2, T_CRC_LO = 4'd3,
                      T_SCAN_RD = 4'd4, T_SCAN = 4'd5, T_CODE = 4'd6, T_DATA_RD = 4'd7,
-                     T_DATA = 4'd8, T_NEXT = 4'd9, T_DELIM = 4'd10, T_CRC_HI = 4'd11;
+                     T_DATA = 4'd8, T_NEXT = 4'd9, T_DELIM = 4'd10, T_CRC_HI = 4'd11,
+                     T_CRC_W = 4'd12, T_SCAN_W = 4'd13, T_DATA_W = 4'd14;
     localparam [AW-1:0] TWO = 2;
     reg [3:0]    st_q;
     reg [AW-1:0] s_q;      // scan pointer (CRC pass: read pointer, then the CRC bytes)
@@ -39,10 +40,14 @@ module link_tx_frame #(
     reg          zstop_q;  // the block ended at a zero
     reg [15:0]   crc_q;
     wire [15:0]  crc_next;
-    link_crc16 u_crc (.crc_i(crc_q), .data_i(rdata_i), .crc_o(crc_next));
+    // the buffer's read data is registered before any logic (ECP5 block RAM outputs are slow):
+    // the byte at the address of a *_RD state is in rd_q two clocks later (state after *_W)
+    reg [7:0]    rd_q;
+    always @(posedge clk_i) rd_q <= rdata_i;
+    link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
     wire [AW-1:0] crc_end = end_q - TWO;
     assign busy_o  = (st_q != T_IDLE);
-    assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA) ? p_q : s_q;
+    assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA_W || st_q == T_DATA) ? p_q : s_q;
     assign we_o    = (st_q == T_CRC_HI) || (st_q == T_CRC_LO);
     assign waddr_o = s_q;
     assign wdata_o = (st_q == T_CRC_HI) ? crc_q[15:8] : crc_q[7:0];
@@ -61,7 +66,8 @@ module link_tx_frame #(
                 k_q   <= 8'd1;
                 st_q  <= crc_i ? T_CRC_RD : T_SCAN_RD;
             end
-            T_CRC_RD: st_q <= T_CRC; // read latency
+            T_CRC_RD: st_q <= T_CRC_W; // read latency
+            T_CRC_W: st_q <= T_CRC;
             T_CRC: begin
                 crc_q <= crc_next;
                 s_q <= s_q + 1'b1;
@@ -69,11 +75,12 @@ module link_tx_frame #(
             end
             T_CRC_HI: begin s_q <= s_q + 1'b1; st_q <= T_CRC_LO; end
             T_CRC_LO: begin s_q <= p_q; st_q <= T_SCAN_RD; end
-            T_SCAN_RD: st_q <= T_SCAN;
+            T_SCAN_RD: st_q <= T_SCAN_W;
+            T_SCAN_W: st_q <= T_SCAN;
             T_SCAN: begin
-                // rdata_i = buf[s]; a block ends at a zero, at 254 bytes or at the end
-                zstop_q <= (s_q != end_q) && (rdata_i == 8'h00);
-                if (s_q == end_q || rdata_i == 8'h00 || k_q == 8'd255) begin
+                // rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
+                zstop_q <= (s_q != end_q) && (rd_q == 8'h00);
+                if (s_q == end_q || rd_q == 8'h00 || k_q == 8'd255) begin
                     st_q <= T_CODE;
                 end else begin
                     s_q <= s_q + 1'b1;
@@ -86,10 +93,11 @@ module link_tx_frame #(
                 tx_data_o  <= k_q;
                 st_q <= (p_q == s_q) ? T_NEXT : T_DATA_RD;
             end
-            T_DATA_RD: st_q <= T_DATA;
-            T_DATA: if (!tx_valid_o) begin
+            T_DATA_RD: st_q <= T_DATA_W;
+            T_DATA_W: st_q <= T_DATA;
+            T_DATA: if (!tx_valid_o) begin // raddr_o stays p_q while waiting: rd_q holds
                 tx_valid_o <= 1'b1;
-                tx_data_o  <= rdata_i;
+                tx_data_o  <= rd_q;
                 p_q <= p_q + 1'b1;
                 st_q <= (p_q + 1'b1 == s_q) ? T_NEXT : T_DATA_RD;
             end

@@ -4,7 +4,13 @@
 // (rtl/link/fmax/fmax.sh). The stand-in answers the host port from a block RAM (rvalid two
 // clocks after gnt), runs for 64 clocks per step with an update stream and input spike pulses,
 // and accepts events while running. It is not a model of the core.
-module link_fmax_top (
+module link_fmax_top #(
+    // link parameters: the iCE40 top's by default; rtl/link/fmax/fmax.sh sets the ECP5 top's
+    parameter integer CLK_HZ = 50000000,
+    parameter integer WSH    = 0,
+    parameter integer IAW    = 9,
+    parameter integer TAW    = 8
+) (
     input  wire clk_i,
     input  wire uart_rx_i,
     output wire uart_tx_o
@@ -35,7 +41,7 @@ module link_fmax_top (
         end
         if (rst) begin busy_q <= 1'b0; rv1_q <= 1'b0; rv2_q <= 1'b0; end
     end
-    link_host #(.CLK_HZ(50000000), .BAUD(3000000), .WSH(0), .IAW(9), .TAW(8), .LANES(8), .SMAX(16),
+    link_host #(.CLK_HZ(CLK_HZ), .BAUD(3000000), .WSH(WSH), .IAW(IAW), .TAW(TAW), .LANES(8), .SMAX(16),
         .ACC_W(20), .LAYERS_MAX(2), .NEUR_AW(8), .LAYER_AW(7), .IN_AW(10), .WMEM_AW(14)) u_link (
         .clk_i(clk_i), .rst_i(rst), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .host_req_o(h_req), .host_we_o(h_we), .host_addr_o(h_addr), .host_wdata_o(h_wd),
