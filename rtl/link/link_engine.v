@@ -121,6 +121,13 @@ module link_engine #(
     reg [7:0]    cache_seq_m [0:(1<<WI)-1];
     reg [AW-1:0] cache_len_m [0:(1<<WI)-1];
     wire [WI-1:0] sidx = seq_i[WI-1:0] & WMASK;  // this frame's slot
+    wire [(1<<WI)-1:0] slot1h;                   // ... one-hot (no shifter: cache_v_q[sidx] <= is one)
+    genvar sk;
+    generate
+        for (sk = 0; sk < (1 << WI); sk = sk + 1) begin : g_slot
+            assign slot1h[sk] = (sidx == sk);
+        end
+    endgenerate
     reg [7:0]  expect_q;
     wire [7:0] back = expect_q - seq_i;          // how far behind the expected seq
     wire       dup = back >= 8'd1 && {24'd0, back} <= W && cache_v_q[sidx] && cache_seq_m[sidx] == seq_i;
@@ -711,11 +718,9 @@ module link_engine #(
             cache_len_m[sidx] <= 4 + fin_len_q;
             cache_seq_m[sidx] <= seq_i;
             frame_ack_o <= 1'b1;
-            if (fin_consume_q) begin
-                cache_v_q[sidx] <= 1'b1; expect_q <= expect_q + 1'b1;
-            end else begin
-                cache_v_q[sidx] <= 1'b0; // the slot no longer holds a cached answer
-            end
+            // the slot holds a cached answer only when the frame was consumed
+            cache_v_q <= (cache_v_q & ~slot1h) | (fin_consume_q ? slot1h : {(1<<WI){1'b0}});
+            if (fin_consume_q) expect_q <= expect_q + 1'b1;
             st_q <= S_ACKW;
         end
         default: st_q <= S_IDLE;
