@@ -193,6 +193,9 @@ module link_engine #(
     // slow): the byte at rx_raddr_o in clock t is in rx_q in clock t + 2 (the *_RD, *_W states)
     reg [7:0] rx_q;
     always @(posedge clk_i) rx_q <= rx_rdata_i;
+    // the header loop's end (i_q is stable over S_HDR_RD and S_HDR_W, so hlast_q is valid in S_HDR)
+    reg hlast_q;
+    always @(posedge clk_i) hlast_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen) || i_q == 7'd8;
     // header bytes: rx byte i_q into hdr_q byte i_q in S_HDR
     genvar hb;
     generate
@@ -268,7 +271,7 @@ module link_engine #(
     localparam [EW-1:0] W_LIMIT = WLIM[EW-1:0], R_LIMIT = INPUT_MEM[EW-1:0];
     reg  [EW-1:0] in_end_w, in_end_r;
     reg  in_range_w, in_range_r, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
-    reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v;
+    reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v, run_steps_bad, run_inlen_big;
     always @(posedge clk_i) begin // the sums (S_PREP0), then the checks (S_PREP1), free running
         in_end_w <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, blen};
         in_end_r <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, rcount[AW-1:0]};
@@ -283,13 +286,15 @@ module link_engine #(
         bl6 <= (blen == B6); bl8 <= (blen == B8); bl9 <= (blen == B9); bl_lt6 <= (blen < B6);
         w_zero <= (wcount == B0); w_word <= (wcount[1:0] == 2'd0); r_zero <= (rcount == 16'd0);
         hello_v <= hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1;
+        // RUN's argument checks (used in S_RUN, after S_PREP)
+        run_steps_bad <= hdr_q[31:0] == 32'd0 || hdr_q[31:16] != 16'd0 || (hdr_q[34] && TAW == 0);
+        run_inlen_big <= (hdr_q[71:41+IAW] != 0) || (hdr_q[40+IAW] && hdr_q[39+IAW:40] != 0);
     end
     // trace READ: whole words within the trace written (rcount <= MAXBODY is checked first)
     localparam integer TEW = (TA + 2 > 10) ? TA + 2 : 10;
     localparam [TEW-1:0] EIGHT_E = 8;
     reg  [TEW-1:0] tr_end;
     // RUN: input_len > INPUT_MEM, without a 32-bit comparator
-    wire inlen_big = (hdr_q[71:41+IAW] != 0) || (hdr_q[40+IAW] && hdr_q[39+IAW:40] != 0);
     wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
     // answer bytes of the table states, by index i_q
@@ -490,7 +495,7 @@ module link_engine #(
         S_HDR: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
-            st_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen || i_q == 7'd8) ? S_PREP0 : S_HDR_RD;
+            st_q <= hlast_q ? S_PREP0 : S_HDR_RD;
         end
         S_PREP0: st_q <= S_PREP1; // the range sums settle
         S_PREP1: st_q <= S_PREP;  // the range checks settle
@@ -633,8 +638,8 @@ module link_engine #(
             pre_q <= 2'd0;
             ret_q <= S_PRE;
             if (!bl9) begin err_q <= 4'd2; st_q <= S_ERR; end
-            else if (hdr_q[31:0] == 32'd0 || hdr_q[31:16] != 16'd0 || (hdr_q[34] && TAW == 0)) begin err_q <= 4'd7; st_q <= S_ERR; end
-            else if (inlen_big) begin err_q <= 4'd8; st_q <= S_ERR; end
+            else if (run_steps_bad) begin err_q <= 4'd7; st_q <= S_ERR; end
+            else if (run_inlen_big) begin err_q <= 4'd8; st_q <= S_ERR; end
             else st_q <= S_CR;
         end
         S_PRE: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer

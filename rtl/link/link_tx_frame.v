@@ -45,7 +45,8 @@ module link_tx_frame #(
     reg [7:0]    rd_q;
     always @(posedge clk_i) rd_q <= rdata_i;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
-    wire [AW-1:0] crc_end = end_q - TWO;
+    reg [AW-1:0] crc_last_q; // the last byte the CRC covers: base + len - 1 (no adder before a compare)
+    reg          dlast_q;    // p_q + 1 == s_q: the byte T_DATA sends ends the block (set in T_DATA_RD)
     assign busy_o  = (st_q != T_IDLE);
     assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA_W || st_q == T_DATA) ? p_q : s_q;
     assign we_o    = (st_q == T_CRC_HI) || (st_q == T_CRC_LO);
@@ -62,6 +63,7 @@ module link_tx_frame #(
                 s_q   <= base_i;
                 p_q   <= base_i;
                 end_q <= base_i + len_i + TWO;
+                crc_last_q <= base_i + len_i - 1'b1;
                 crc_q <= 16'hFFFF;
                 k_q   <= 8'd1;
                 st_q  <= crc_i ? T_CRC_RD : T_SCAN_RD;
@@ -71,7 +73,7 @@ module link_tx_frame #(
             T_CRC: begin
                 crc_q <= crc_next;
                 s_q <= s_q + 1'b1;
-                st_q <= (s_q + 1'b1 == crc_end) ? T_CRC_HI : T_CRC_RD;
+                st_q <= (s_q == crc_last_q) ? T_CRC_HI : T_CRC_RD;
             end
             T_CRC_HI: begin s_q <= s_q + 1'b1; st_q <= T_CRC_LO; end
             T_CRC_LO: begin s_q <= p_q; st_q <= T_SCAN_RD; end
@@ -93,13 +95,13 @@ module link_tx_frame #(
                 tx_data_o  <= k_q;
                 st_q <= (p_q == s_q) ? T_NEXT : T_DATA_RD;
             end
-            T_DATA_RD: st_q <= T_DATA_W;
+            T_DATA_RD: begin dlast_q <= (p_q + 1'b1 == s_q); st_q <= T_DATA_W; end
             T_DATA_W: st_q <= T_DATA;
             T_DATA: if (!tx_valid_o) begin // raddr_o stays p_q while waiting: rd_q holds
                 tx_valid_o <= 1'b1;
                 tx_data_o  <= rd_q;
                 p_q <= p_q + 1'b1;
-                st_q <= (p_q + 1'b1 == s_q) ? T_NEXT : T_DATA_RD;
+                st_q <= dlast_q ? T_NEXT : T_DATA_RD;
             end
             T_NEXT: begin
                 // after a zero-terminated block skip the zero (the frame may end right after
