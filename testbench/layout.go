@@ -23,6 +23,8 @@ const (
 	RegSeed      = coremap.RegSeed
 	RegStep      = coremap.RegStep
 	CoreID       = coremap.CoreID
+	// ConfigPacking is CONFIG[21]: the core reads packed layers (CFG[3]).
+	ConfigPacking = coremap.ConfigPacking
 
 	ParamCfg       = coremap.ParamCfg
 	ParamSize      = coremap.ParamSize

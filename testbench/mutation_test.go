@@ -125,3 +125,29 @@ func TestRandomInitialValues(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigRegister reads the ID and CONFIG registers: the compile-time parameters and the
+// packing capability (CONFIG[21]) a host checks before it loads packed layers.
+func TestConfigRegister(t *testing.T) {
+	e := matrix()[1]
+	exe, err := Build(e.cfg, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Start(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	var id, cfg uint32
+	p.Read(Addr(RegionGlobal, RegID), &id)
+	p.Read(Addr(RegionGlobal, RegConfig), &cfg)
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	c := e.cfg
+	want := uint32(c.Lanes) | uint32(c.SMax)<<5 | uint32(c.AccW)<<10 | uint32(c.LayersMax)<<16 | ConfigPacking
+	if id != CoreID || cfg != want {
+		t.Fatalf("ID %#x CONFIG %#x, want %#x and %#x", id, cfg, CoreID, want)
+	}
+}

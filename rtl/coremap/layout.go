@@ -17,6 +17,9 @@ const (
 	RegSeed             = 4
 	RegStep             = 5
 	CoreID       uint32 = 0x4C49_4601
+	// ConfigPacking is CONFIG[21]: the core reads packed layers (CFG[3]). A core without it
+	// computes packed layers wrong.
+	ConfigPacking uint32 = 1 << 21
 
 	ParamCfg       = 0
 	ParamSize      = 1
