@@ -102,17 +102,99 @@ module link_engine #(
     localparam integer W = 1 << WSH;
 
     // ------------------------------------------------------------ state
-    localparam [5:0]
-        S_IDLE = 6'd0,  S_NAK = 6'd1,   S_NAKS = 6'd2,  S_HDR_RD = 6'd3, S_HDR = 6'd4,
-        S_DISP = 6'd5,  S_ERR = 6'd6,   S_FIN = 6'd7,   S_SEND = 6'd8,  S_ACKW = 6'd9,
-        S_HELLO = 6'd10, S_INFO = 6'd11, S_STATUS = 6'd12, S_PUT = 6'd13, S_CR = 6'd14,
-        S_CRW = 6'd15, S_CW = 6'd16,   S_WR_RD = 6'd17, S_WR = 6'd18,  S_RIN_RD = 6'd19,
-        S_RIN = 6'd20, S_RC = 6'd21,   S_TR = 6'd22,   S_RUN = 6'd23,  S_PRE = 6'd24,
-        S_TCHK = 6'd25, S_INT_RD = 6'd26, S_INT = 6'd27, S_GO = 6'd28, S_WAIT = 6'd29,
-        S_RES = 6'd30, S_HEAD = 6'd31, S_TRD = 6'd32, S_INFO_RD = 6'd33, S_PREP = 6'd34, S_PREP0 = 6'd35, S_PREP1 = 6'd36, S_RES0 = 6'd37,
-        S_TRQ = 6'd38, S_RIN_W = 6'd39, S_INT_W = 6'd40, S_ACKW2 = 6'd41,
-        S_HDR_W = 6'd42, S_INFO_W = 6'd43, S_WR_W = 6'd44;
-    reg [5:0]  st_q, ret_q, ret2_q;
+    // one-hot state: st_q[I_X] is state S_X (one flop per state: no state decode)
+    localparam integer NS = 45;
+    localparam integer I_IDLE = 0;
+    localparam integer I_NAK = 1;
+    localparam integer I_NAKS = 2;
+    localparam integer I_HDR_RD = 3;
+    localparam integer I_HDR = 4;
+    localparam integer I_DISP = 5;
+    localparam integer I_ERR = 6;
+    localparam integer I_FIN = 7;
+    localparam integer I_SEND = 8;
+    localparam integer I_ACKW = 9;
+    localparam integer I_HELLO = 10;
+    localparam integer I_INFO = 11;
+    localparam integer I_STATUS = 12;
+    localparam integer I_PUT = 13;
+    localparam integer I_CR = 14;
+    localparam integer I_CRW = 15;
+    localparam integer I_CW = 16;
+    localparam integer I_WR_RD = 17;
+    localparam integer I_WR = 18;
+    localparam integer I_RIN_RD = 19;
+    localparam integer I_RIN = 20;
+    localparam integer I_RC = 21;
+    localparam integer I_TR = 22;
+    localparam integer I_RUN = 23;
+    localparam integer I_PRE = 24;
+    localparam integer I_TCHK = 25;
+    localparam integer I_INT_RD = 26;
+    localparam integer I_INT = 27;
+    localparam integer I_GO = 28;
+    localparam integer I_WAIT = 29;
+    localparam integer I_RES = 30;
+    localparam integer I_HEAD = 31;
+    localparam integer I_TRD = 32;
+    localparam integer I_INFO_RD = 33;
+    localparam integer I_PREP = 34;
+    localparam integer I_PREP0 = 35;
+    localparam integer I_PREP1 = 36;
+    localparam integer I_RES0 = 37;
+    localparam integer I_TRQ = 38;
+    localparam integer I_RIN_W = 39;
+    localparam integer I_INT_W = 40;
+    localparam integer I_ACKW2 = 41;
+    localparam integer I_HDR_W = 42;
+    localparam integer I_INFO_W = 43;
+    localparam integer I_WR_W = 44;
+    localparam [NS-1:0] S_IDLE = {{(NS-1){1'b0}}, 1'b1} << I_IDLE;
+    localparam [NS-1:0] S_NAK = {{(NS-1){1'b0}}, 1'b1} << I_NAK;
+    localparam [NS-1:0] S_NAKS = {{(NS-1){1'b0}}, 1'b1} << I_NAKS;
+    localparam [NS-1:0] S_HDR_RD = {{(NS-1){1'b0}}, 1'b1} << I_HDR_RD;
+    localparam [NS-1:0] S_HDR = {{(NS-1){1'b0}}, 1'b1} << I_HDR;
+    localparam [NS-1:0] S_DISP = {{(NS-1){1'b0}}, 1'b1} << I_DISP;
+    localparam [NS-1:0] S_ERR = {{(NS-1){1'b0}}, 1'b1} << I_ERR;
+    localparam [NS-1:0] S_FIN = {{(NS-1){1'b0}}, 1'b1} << I_FIN;
+    localparam [NS-1:0] S_SEND = {{(NS-1){1'b0}}, 1'b1} << I_SEND;
+    localparam [NS-1:0] S_ACKW = {{(NS-1){1'b0}}, 1'b1} << I_ACKW;
+    localparam [NS-1:0] S_HELLO = {{(NS-1){1'b0}}, 1'b1} << I_HELLO;
+    localparam [NS-1:0] S_INFO = {{(NS-1){1'b0}}, 1'b1} << I_INFO;
+    localparam [NS-1:0] S_STATUS = {{(NS-1){1'b0}}, 1'b1} << I_STATUS;
+    localparam [NS-1:0] S_PUT = {{(NS-1){1'b0}}, 1'b1} << I_PUT;
+    localparam [NS-1:0] S_CR = {{(NS-1){1'b0}}, 1'b1} << I_CR;
+    localparam [NS-1:0] S_CRW = {{(NS-1){1'b0}}, 1'b1} << I_CRW;
+    localparam [NS-1:0] S_CW = {{(NS-1){1'b0}}, 1'b1} << I_CW;
+    localparam [NS-1:0] S_WR_RD = {{(NS-1){1'b0}}, 1'b1} << I_WR_RD;
+    localparam [NS-1:0] S_WR = {{(NS-1){1'b0}}, 1'b1} << I_WR;
+    localparam [NS-1:0] S_RIN_RD = {{(NS-1){1'b0}}, 1'b1} << I_RIN_RD;
+    localparam [NS-1:0] S_RIN = {{(NS-1){1'b0}}, 1'b1} << I_RIN;
+    localparam [NS-1:0] S_RC = {{(NS-1){1'b0}}, 1'b1} << I_RC;
+    localparam [NS-1:0] S_TR = {{(NS-1){1'b0}}, 1'b1} << I_TR;
+    localparam [NS-1:0] S_RUN = {{(NS-1){1'b0}}, 1'b1} << I_RUN;
+    localparam [NS-1:0] S_PRE = {{(NS-1){1'b0}}, 1'b1} << I_PRE;
+    localparam [NS-1:0] S_TCHK = {{(NS-1){1'b0}}, 1'b1} << I_TCHK;
+    localparam [NS-1:0] S_INT_RD = {{(NS-1){1'b0}}, 1'b1} << I_INT_RD;
+    localparam [NS-1:0] S_INT = {{(NS-1){1'b0}}, 1'b1} << I_INT;
+    localparam [NS-1:0] S_GO = {{(NS-1){1'b0}}, 1'b1} << I_GO;
+    localparam [NS-1:0] S_WAIT = {{(NS-1){1'b0}}, 1'b1} << I_WAIT;
+    localparam [NS-1:0] S_RES = {{(NS-1){1'b0}}, 1'b1} << I_RES;
+    localparam [NS-1:0] S_HEAD = {{(NS-1){1'b0}}, 1'b1} << I_HEAD;
+    localparam [NS-1:0] S_TRD = {{(NS-1){1'b0}}, 1'b1} << I_TRD;
+    localparam [NS-1:0] S_INFO_RD = {{(NS-1){1'b0}}, 1'b1} << I_INFO_RD;
+    localparam [NS-1:0] S_PREP = {{(NS-1){1'b0}}, 1'b1} << I_PREP;
+    localparam [NS-1:0] S_PREP0 = {{(NS-1){1'b0}}, 1'b1} << I_PREP0;
+    localparam [NS-1:0] S_PREP1 = {{(NS-1){1'b0}}, 1'b1} << I_PREP1;
+    localparam [NS-1:0] S_RES0 = {{(NS-1){1'b0}}, 1'b1} << I_RES0;
+    localparam [NS-1:0] S_TRQ = {{(NS-1){1'b0}}, 1'b1} << I_TRQ;
+    localparam [NS-1:0] S_RIN_W = {{(NS-1){1'b0}}, 1'b1} << I_RIN_W;
+    localparam [NS-1:0] S_INT_W = {{(NS-1){1'b0}}, 1'b1} << I_INT_W;
+    localparam [NS-1:0] S_ACKW2 = {{(NS-1){1'b0}}, 1'b1} << I_ACKW2;
+    localparam [NS-1:0] S_HDR_W = {{(NS-1){1'b0}}, 1'b1} << I_HDR_W;
+    localparam [NS-1:0] S_INFO_W = {{(NS-1){1'b0}}, 1'b1} << I_INFO_W;
+    localparam [NS-1:0] S_WR_W = {{(NS-1){1'b0}}, 1'b1} << I_WR_W;
+    reg [NS-1:0] st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
     localparam integer WM = W - 1;
@@ -200,7 +282,7 @@ module link_engine #(
     genvar hb;
     generate
         for (hb = 0; hb < 9; hb = hb + 1) begin : g_hdr
-            always @(posedge clk_i) if (st_q == S_HDR && i_q[3:0] == hb) hdr_q[8*hb +: 8] <= rx_q;
+            always @(posedge clk_i) if (st_q[I_HDR] && i_q[3:0] == hb) hdr_q[8*hb +: 8] <= rx_q;
         end
     endgenerate
 
@@ -211,7 +293,7 @@ module link_engine #(
     reg  [PW-1:0]  ptr_q;
     wire [IAW-1:0] in_ra_q = ptr_q[IAW-1:0];
     wire [TA-1:0]  tr_ra_q = ptr_q[TA-1:0];
-    wire           in_we = (st_q == S_WR) && (wkind_q == 2'd0);
+    wire           in_we = (st_q[I_WR]) && (wkind_q == 2'd0);
     wire [7:0]     in_rdata;
     link_ram #(.AW(IAW)) u_in (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_ra_q), .wdata_i(rx_q),
                                .raddr_i(in_ra_q), .rdata_o(in_rdata));
@@ -229,7 +311,7 @@ module link_engine #(
     // this clock's events count too)
     reg          busy_cnt_q;
     wire         st_wait = stat_q && busy_cnt_q;
-    wire         eng_rd = (st_q == S_TR && !st_wait) || (st_q == S_TRD);
+    wire         eng_rd = (st_q[I_TR] && !st_wait) || (st_q[I_TRD]);
     wire         up_we = (u_q == 3'd3 && !tr_we) || u_q == 3'd4;
     wire [DW-1:0] aux_rdata;
     // the aux RAM's read data is registered before any logic (ECP5 block RAM outputs are slow):
@@ -257,8 +339,8 @@ module link_engine #(
     assign ev_eos_o   = (e_q == E_EOS);
 
     // core port
-    assign host_req_o   = (st_q == S_CR) || (st_q == S_CW);
-    assign host_we_o    = (st_q == S_CW);
+    assign host_req_o   = (st_q[I_CR]) || (st_q[I_CW]);
+    assign host_we_o    = (st_q[I_CW]);
     assign host_addr_o  = caddr_q;
     assign host_wdata_o = word_q;
     assign run_steps_o  = {16'd0, steps_q};
@@ -301,25 +383,25 @@ module link_engine #(
     reg [7:0] tb;
     always @(*) begin
         tb = 8'h00;
-        case (st_q)
-            S_NAK: case (i_q[2:0])
+        (* parallel_case *) case (1'b1)
+            st_q[I_NAK]: case (i_q[2:0])
                 3'd0: tb = 8'hFF;
                 3'd2: tb = 8'd2;
                 3'd3: tb = 8'd0;
                 3'd4: tb = {6'd0, nak_reason_q};
                 default: tb = expect_q;
             endcase
-            S_FIN: case (i_q[1:0])
+            st_q[I_FIN]: case (i_q[1:0])
                 2'd0: tb = fin_type_q;
                 2'd1: tb = seq_i;
                 2'd2: tb = fin_len_q[7:0];
                 default: tb = {{(16-AW){1'b0}}, fin_len_q[AW-1:8]};
             endcase
-            S_ERR: tb = {4'd0, err_q};
-            S_HELLO: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_q; // version, then the nonce
-            S_INFO: tb = rx_q;
-            S_STATUS: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
-            S_HEAD: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
+            st_q[I_ERR]: tb = {4'd0, err_q};
+            st_q[I_HELLO]: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_q; // version, then the nonce
+            st_q[I_INFO]: tb = rx_q;
+            st_q[I_STATUS]: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
+            st_q[I_HEAD]: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
                 4'd0: tb = {1'b0, pred_q};
                 4'd1: tb = 8'd0;
                 4'd2: tb = spikes32[7:0];
@@ -333,7 +415,7 @@ module link_engine #(
                 4'd10: tb = {1'b0, nout_q};
                 default: tb = 8'd0;
             endcase
-            S_PUT: tb = word_q[7:0];
+            st_q[I_PUT]: tb = word_q[7:0];
             default: tb = in_q; // S_RIN
         endcase
     end
@@ -341,36 +423,36 @@ module link_engine #(
     // S_FIN, at bytes 0..3)
     // (registered: a write lands a clock after its state; S_SEND follows every last write)
     always @(posedge clk_i) begin
-        tx_we_o <= (st_q == S_NAK) || (st_q == S_FIN) || (st_q == S_HELLO) || (st_q == S_INFO) ||
-                   (st_q == S_STATUS) || (st_q == S_HEAD) || (st_q == S_ERR) || (st_q == S_PUT) ||
-                   (st_q == S_RIN);
-        tx_waddr_o <= (st_q == S_FIN) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q;
+        tx_we_o <= (st_q[I_NAK]) || (st_q[I_FIN]) || (st_q[I_HELLO]) || (st_q[I_INFO]) ||
+                   (st_q[I_STATUS]) || (st_q[I_HEAD]) || (st_q[I_ERR]) || (st_q[I_PUT]) ||
+                   (st_q[I_RIN]);
+        tx_waddr_o <= (st_q[I_FIN]) ? {{(AW-2){1'b0}}, i_q[1:0]} : ta_q;
         tx_wdata_o <= tb;
         if (rst_i) tx_we_o <= 1'b0;
     end
     // the table answers: last index and the answer length
-    wire tab_last = (st_q == S_NAK)    ? (i_q == 7'd5) :
-                    (st_q == S_FIN)    ? (i_q == 7'd3) :
-                    (st_q == S_HELLO)  ? (i_q == 7'd4) :
-                    (st_q == S_INFO)   ? (i_q == INFO_N[6:0] - 7'd1) :
-                    (st_q == S_STATUS) ? 1'b1 :
-                    (st_q == S_HEAD)   ? (i_q == 7'd11) : 1'b1;
+    wire tab_last = (st_q[I_NAK])    ? (i_q == 7'd5) :
+                    (st_q[I_FIN])    ? (i_q == 7'd3) :
+                    (st_q[I_HELLO])  ? (i_q == 7'd4) :
+                    (st_q[I_INFO])   ? (i_q == INFO_N[6:0] - 7'd1) :
+                    (st_q[I_STATUS]) ? 1'b1 :
+                    (st_q[I_HEAD])   ? (i_q == 7'd11) : 1'b1;
 
     always @(*) begin
         ev = 8'd0;
-        ev[0] = (st_q == S_DISP);
+        ev[0] = (st_q[I_DISP]);
         ev[1] = rx_bad_i;
         ev[2] = rx_overrun_i;
         ev[3] = uart_err_i;
-        ev[4] = (st_q == S_ERR);
-        ev[5] = (st_q == S_NAK) && tab_last;
-        ev[6] = (st_q == S_DISP) && !p_hello && synced_q && !p_seq_ok && p_dup; // registered decode
-        ev[7] = (st_q == S_WAIT) && done_i;
+        ev[4] = (st_q[I_ERR]);
+        ev[5] = (st_q[I_NAK]) && tab_last;
+        ev[6] = (st_q[I_DISP]) && !p_hello && synced_q && !p_seq_ok && p_dup; // registered decode
+        ev[7] = (st_q[I_WAIT]) && done_i;
     end
     // S_DISP's decisions, registered in S_PREP (the header is complete) so that S_DISP is shallow
     reg         p_hello, p_hello_ok, p_seq_ok, p_dup, p_write, p_status, p_trace;
     reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
-    reg  [5:0]  p_next;    // S_DISP's next state when there is no error
+    reg  [NS-1:0] p_next;    // S_DISP's next state when there is no error
     reg  [1:0]  p_wkind;
     localparam [PW-1:0] EIGHT = 8;
     reg  [PW-1:0] p_tr_ra; // word 8 + addr / 4 (addr < 2^(TA+2) when the range check passes)
@@ -471,8 +553,8 @@ module link_engine #(
             default: ;
         endcase
 
-        case (st_q)
-        S_IDLE: if (!tx_busy_i) begin
+        (* parallel_case *) case (1'b1)
+        st_q[I_IDLE]: if (!tx_busy_i) begin
             i_q <= 7'd0;
             if (frame_valid_i) begin
                 rx_raddr_o <= 4;
@@ -483,24 +565,24 @@ module link_engine #(
                 st_q <= S_NAK;
             end
         end
-        S_NAKS: begin
+        st_q[I_NAKS]: begin
             tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6; tx_crc_o <= 1'b1;
             st_q <= S_ACKW;
         end
-        S_HDR_RD: st_q <= S_HDR_W;
-        S_HDR_W: st_q <= S_HDR;
+        st_q[I_HDR_RD]: st_q <= S_HDR_W;
+        st_q[I_HDR_W]: st_q <= S_HDR;
         // INFO/HELLO stream one byte per clock from the rx buffer: two reads ahead
-        S_INFO_RD: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO_W; end
-        S_INFO_W: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
-        S_HDR: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
+        st_q[I_INFO_RD]: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO_W; end
+        st_q[I_INFO_W]: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
+        st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
             st_q <= hlast_q ? S_PREP0 : S_HDR_RD;
         end
-        S_PREP0: st_q <= S_PREP1; // the range sums settle
-        S_PREP1: st_q <= S_PREP;  // the range checks settle
-        S_PREP: st_q <= S_DISP;  // the p_* decisions settle
-        S_DISP: begin
+        st_q[I_PREP0]: st_q <= S_PREP1; // the range sums settle
+        st_q[I_PREP1]: st_q <= S_PREP;  // the range checks settle
+        st_q[I_PREP]: st_q <= S_DISP;  // the p_* decisions settle
+        st_q[I_DISP]: begin
             i_q <= 7'd0;
             ta_q <= 4;
             tx_slot_o <= sidx;
@@ -545,46 +627,46 @@ module link_engine #(
                 st_q <= p_next;
             end
         end
-        S_ACKW: st_q <= S_ACKW2; // let frame_valid fall before looking again
-        S_ACKW2: st_q <= S_IDLE; // and the next frame's registered fields (link_rx_frame) settle
-        S_ERR: begin
+        st_q[I_ACKW]: st_q <= S_ACKW2; // let frame_valid fall before looking again
+        st_q[I_ACKW2]: st_q <= S_IDLE; // and the next frame's registered fields (link_rx_frame) settle
+        st_q[I_ERR]: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
             i_q <= 7'd0; ta_q <= 0;
             st_q <= S_FIN;
         end
         // table answers: one byte per clock at ta_q
-        S_NAK, S_FIN, S_HELLO, S_INFO, S_STATUS, S_HEAD: begin
+        st_q[I_NAK], st_q[I_FIN], st_q[I_HELLO], st_q[I_INFO], st_q[I_STATUS], st_q[I_HEAD]: begin
             ta_q <= ta_q + 1'b1;
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1; // S_INFO: the next INFO byte
             if (tab_last) begin
                 i_q <= 7'd0;
-                case (st_q)
-                    S_NAK: begin nak_pend_q <= 1'b0; st_q <= S_NAKS; end
-                    S_FIN: st_q <= S_SEND;
+                (* parallel_case *) case (1'b1)
+                    st_q[I_NAK]: begin nak_pend_q <= 1'b0; st_q <= S_NAKS; end
+                    st_q[I_FIN]: st_q <= S_SEND;
                     default: st_q <= S_FIN;
                 endcase
             end
         end
         // put subroutine: p_q + 1 bytes of word_q at ta_q, then ret2_q
-        S_PUT: begin
+        st_q[I_PUT]: begin
             ta_q <= ta_q + 1'b1;
             word_q <= {8'd0, word_q[31:8]};
             p_q <= p_q - 1'b1;
             if (p_q == 2'd0) begin
                 st_q <= ret2_q;
-                if (ret2_q == S_HEAD) ta_q <= 4; // RUN: the summary head before the outputs
+                if (ret2_q[I_HEAD]) ta_q <= 4; // RUN: the summary head before the outputs
             end
         end
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
-        S_CR: if (host_gnt_i) st_q <= S_CRW;
-        S_CRW: if (host_rvalid_i) begin word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
+        st_q[I_CR]: if (host_gnt_i) st_q <= S_CRW;
+        st_q[I_CRW]: if (host_rvalid_i) begin word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
         // core write subroutine: word_q -> caddr_q, then ret_q
-        S_CW: if (host_gnt_i) begin caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
+        st_q[I_CW]: if (host_gnt_i) begin caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
-        S_WR_RD: st_q <= S_WR_W;
-        S_WR_W: st_q <= S_WR;
-        S_WR: begin
+        st_q[I_WR_RD]: st_q <= S_WR_W;
+        st_q[I_WR_W]: st_q <= S_WR;
+        st_q[I_WR]: begin
             rx_raddr_o <= rx_raddr_o + 1'b1;
             n_q <= n_q - 1'b1;
             ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
@@ -601,34 +683,34 @@ module link_engine #(
             endcase
         end
         // READ the input RAM
-        S_RIN_RD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN_W; end
-        S_RIN_W: st_q <= S_RIN; // the byte into in_q
-        S_RIN: begin
+        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN_W; end
+        st_q[I_RIN_W]: st_q <= S_RIN; // the byte into in_q
+        st_q[I_RIN]: begin
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
             st_q <= (n_q == N1) ? S_FIN : S_RIN_RD;
         end
         // READ the core: one host port read, 4 bytes into the answer
-        S_RC: begin
+        st_q[I_RC]: begin
             n_q <= n_q - N4;
             ret_q <= S_PUT; p_q <= 2'd3;
             ret2_q <= (n_q == N4) ? S_FIN : S_RC;
             st_q <= S_CR;
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
-        S_TR: if (!st_wait) begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
+        st_q[I_TR]: if (!st_wait) begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
             n_q <= n_q - N4;
             ret2_q <= (n_q != N4) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
             st_q <= S_TRD;
         end
-        S_TRD: begin ptr_q <= ptr_q + 1'b1; st_q <= S_TRQ; end // the word into aux_q
-        S_TRQ: begin
+        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; st_q <= S_TRQ; end // the word into aux_q
+        st_q[I_TRQ]: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
             st_q <= S_PUT;
         end
         // RUN: argument checks, then the last layer's parameters
-        S_RUN: begin
+        st_q[I_RUN]: begin
             steps_q <= hdr_q[15:0];
             mode_q  <= hdr_q[32];
             keep_q  <= hdr_q[33];
@@ -642,7 +724,7 @@ module link_engine #(
             else if (run_inlen_big) begin err_q <= 4'd8; st_q <= S_ERR; end
             else st_q <= S_CR;
         end
-        S_PRE: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
+        st_q[I_PRE]: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
             pre_q <= pre_q + 1'b1;
             st_q <= S_CR;
             case (pre_q)
@@ -666,7 +748,7 @@ module link_engine #(
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
-        S_TCHK: begin // rem_q's sign says whether the previous subtraction went below zero
+        st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
             eleft_q <= eleft_q - 1'b1;
             rem_q <= rem_next;
             ptr_q <= 0;
@@ -680,14 +762,14 @@ module link_engine #(
             end
         end
         // staged intensities: input[j] -> core region 4 word j
-        S_INT_RD: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT_W; end
-        S_INT_W: st_q <= S_INT; // the byte into in_q
-        S_INT: begin
+        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT_W; end
+        st_q[I_INT_W]: st_q <= S_INT; // the byte into in_q
+        st_q[I_INT]: begin
             word_q <= {24'd0, in_q};
             ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
             st_q <= S_CW;
         end
-        S_GO: begin
+        st_q[I_GO]: begin
             run_start_o <= 1'b1;
             run_clear_o <= !keep_q || clear_pend_q;
             clear_pend_q <= 1'b0;
@@ -696,7 +778,7 @@ module link_engine #(
             e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
             st_q <= S_WAIT;
         end
-        S_WAIT: begin
+        st_q[I_WAIT]: begin
             clocks_q <= clocks_q + 1'b1;
             if (in_spike_i) spikes_q <= spikes_q + 1'b1;
             if (done_i) begin
@@ -708,8 +790,8 @@ module link_engine #(
                 ret_q <= S_RES0; st_q <= S_CR;
             end
         end
-        S_RES0: st_q <= S_RES;
-        S_RES: begin // one STAT word: into the answer, argmax (smallest index of the max)
+        st_q[I_RES0]: st_q <= S_RES;
+        st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || gt_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
             k_q <= k_q + 1'b1;
             caddr_q[1:0] <= 2'b11; // the next neuron's STAT (S_CRW added one)
@@ -718,7 +800,7 @@ module link_engine #(
             ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
             st_q <= S_PUT;
         end
-        S_SEND: begin
+        st_q[I_SEND]: begin
             tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q; tx_crc_o <= 1'b1;
             cache_len_m[sidx] <= 4 + fin_len_q;
             cache_seq_m[sidx] <= seq_i;
