@@ -103,7 +103,7 @@ module link_engine #(
 
     // ------------------------------------------------------------ state
     // one-hot state: st_q[I_X] is state S_X (one flop per state: no state decode)
-    localparam integer NS = 45;
+    localparam integer NS = 46;
     localparam integer I_IDLE = 0;
     localparam integer I_NAK = 1;
     localparam integer I_NAKS = 2;
@@ -149,6 +149,7 @@ module link_engine #(
     localparam integer I_HDR_W = 42;
     localparam integer I_INFO_W = 43;
     localparam integer I_WR_W = 44;
+    localparam integer I_TCHKW = 45;
     localparam [NS-1:0] S_IDLE = {{(NS-1){1'b0}}, 1'b1} << I_IDLE;
     localparam [NS-1:0] S_NAK = {{(NS-1){1'b0}}, 1'b1} << I_NAK;
     localparam [NS-1:0] S_NAKS = {{(NS-1){1'b0}}, 1'b1} << I_NAKS;
@@ -194,6 +195,7 @@ module link_engine #(
     localparam [NS-1:0] S_HDR_W = {{(NS-1){1'b0}}, 1'b1} << I_HDR_W;
     localparam [NS-1:0] S_INFO_W = {{(NS-1){1'b0}}, 1'b1} << I_INFO_W;
     localparam [NS-1:0] S_WR_W = {{(NS-1){1'b0}}, 1'b1} << I_WR_W;
+    localparam [NS-1:0] S_TCHKW = {{(NS-1){1'b0}}, 1'b1} << I_TCHKW;
     reg [NS-1:0] st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -245,6 +247,8 @@ module link_engine #(
     reg        mode_q, keep_q, trace_q;
     reg [15:0] steps_q;
     reg [IAW:0] inlen_q;
+    // registered compares (their operands are stable for at least a clock where they are used)
+    reg         eleft_zero_q, inlen_nz_q, inlen_lt2_q;
     reg [3:0]  nl_q;
     reg [1:0]  pre_q;
     reg        readout_q, out_big_q;
@@ -334,6 +338,11 @@ module link_engine #(
     reg [3:0]  e_q;
     reg [IN_AW:0] ecnt_q;  // events left in this step (a count is at most N_0)
     reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
+    always @(posedge clk_i) begin
+        eleft_zero_q <= eleft_q == 16'd0;
+        inlen_nz_q <= inlen_q != 0;
+        inlen_lt2_q <= inlen_q < 2;
+    end
     reg [7:0]  elo_q;
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
@@ -743,22 +752,26 @@ module link_engine #(
                     rem_q <= TW[RW-1:0];
                     // out_big_q: SIZE (the word before this one) exceeds what one answer holds
                     if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; st_q <= S_ERR; end
-                    else st_q <= S_TCHK;
+                    else st_q <= S_TCHKW;
                 end
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
+        // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle)
+        st_q[I_TCHKW]: st_q <= S_TCHK;
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
-            eleft_q <= eleft_q - 1'b1;
-            rem_q <= rem_next;
             ptr_q <= 0;
             caddr_q <= {4'd4, 20'd0};
             if (rem_q[RW-1]) begin
                 err_q <= 4'd7; st_q <= S_ERR;
-            end else if (!hdr_q[34] || eleft_q == 16'd0) begin
+            end else if (!hdr_q[34] || eleft_zero_q) begin
                 trace_q <= hdr_q[34];
                 n_q <= {{(NW-IAW-1){1'b0}}, inlen_q};
-                st_q <= (mode_q && inlen_q != 0) ? S_INT_RD : S_GO;
+                st_q <= (mode_q && inlen_nz_q) ? S_INT_RD : S_GO;
+            end else begin
+                eleft_q <= eleft_q - 1'b1;
+                rem_q <= rem_next;
+                st_q <= S_TCHKW;
             end
         end
         // staged intensities: input[j] -> core region 4 word j
@@ -775,7 +788,7 @@ module link_engine #(
             clear_pend_q <= 1'b0;
             clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
             ptr_q <= 0; eleft_q <= steps_q; // n_q = input_len (S_TCHK): bytes left to feed
-            e_q <= mode_q ? E_OFF : (inlen_q < 2 ? E_EOS : E_CA);
+            e_q <= mode_q ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
             st_q <= S_WAIT;
         end
         st_q[I_WAIT]: begin

@@ -143,6 +143,10 @@ module link_host #(
     link_uart_tx #(.CLKS_PER_BIT(CPB)) u_tx (.clk_i(clk_i), .rst_i(rst_i), .valid_i(tx_v),
         .data_i(tx_d), .ready_o(tx_r), .tx_o(uart_tx_o));
 
+    // the answer path is busy (framer or UART), registered: the engine looks at it only in its
+    // idle state, which it enters two clocks after starting an answer (S_ACKW, S_ACKW2)
+    reg t_busy_q;
+    always @(posedge clk_i) t_busy_q <= t_busy | tx_v;
     link_engine #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI), .IAW(IAW), .TAW(TAW), .SMAX(SMAX),
         .NEUR_AW(NEUR_AW), .IN_AW(IN_AW), .INFO_N(INFO_N), .INFO_AT(INFO_AT)) u_eng (
         .clk_i(clk_i), .rst_i(rst_i),
@@ -150,7 +154,7 @@ module link_host #(
         .frame_ack_o(f_ack), .rx_raddr_o(e_raddr), .rx_rdata_i(rb_rdata),
         .rx_bad_i(f_bad), .rx_overrun_i(f_over), .uart_err_i(rx_ferr),
         .tx_start_o(t_start), .tx_base_o(t_base), .tx_slot_o(t_slot), .tx_len_o(t_len), .tx_crc_o(t_crc),
-        .tx_busy_i(t_busy | tx_v), .tx_we_o(e_we), .tx_waddr_o(e_waddr), .tx_wdata_o(e_wdata),
+        .tx_busy_i(t_busy_q), .tx_we_o(e_we), .tx_waddr_o(e_waddr), .tx_wdata_o(e_wdata),
         .host_req_o(host_req_o), .host_we_o(host_we_o), .host_addr_o(host_addr_o),
         .host_wdata_o(host_wdata_o), .host_gnt_i(host_gnt_i), .host_rvalid_i(host_rvalid_i),
         .host_rdata_i(host_rdata_i), .run_start_o(run_start_o), .run_steps_o(run_steps_o),
