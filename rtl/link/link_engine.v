@@ -17,7 +17,11 @@
 // answers are emitted by small per-state byte tables; INFO is copied from the rx buffer's
 // block RAM init. STATUS counters are 16-bit saturating, in aux RAM words 0..7, updated one at
 // a time. Timing: a frame's decisions are registered over three clocks (S_PREP0, S_PREP1,
-// S_PREP) before S_DISP acts on them.
+// S_PREP) before S_DISP acts on them. The state is one-hot (st_q[I_X]: no state decode).
+// Every block RAM's read data (rx buffer, input RAM, aux RAM) goes into a register (rx_q,
+// in_q, aux_q) before any logic: ECP5 block RAM outputs are slow (5.6-5.8 ns clock to out), so
+// a byte read in clock t is used in clock t + 2 (the *_RD, *_W states). Loop ends and
+// argument checks come from registered compares whose operands are stable a clock before.
 // Samples are checked by the host (sim.Sample.Check); a malformed event list cannot wedge the
 // engine (every step still ends with an end-of-step beat). Every core access follows the
 // req/gnt/rvalid handshake (no fixed latency is assumed).

@@ -5,7 +5,10 @@
 // then COBS-encodes the len_i + 2 bytes: a scan pointer finds the end of the next block (a zero,
 // 254 bytes or the end of the frame), the code byte is sent, an emit pointer sends the block up
 // to the scan pointer, and the frame ends with the delimiter. The buffer keeps the frame, so
-// the same frame can be sent again (a duplicate's answer) with another start_i.
+// the same frame can be sent again (a duplicate's answer) with another start_i. The buffer's
+// read data is registered (rd_q) before any logic, so every read takes two wait clocks
+// (*_RD, *_W): about nine clocks per byte for CRC, scan and send together, within the 40 or
+// more clocks the UART takes per byte (CLK_HZ / BAUD >= 4).
 module link_tx_frame #(
     parameter integer AW = 9 // log2 buffer bytes
 ) (
