@@ -262,6 +262,7 @@ module link_engine #(
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
     /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
     wire [15:0] ev16 = {in_q, elo_q};
+    wire [15:0] evi_ram = {in_rdata, elo_q};
     /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
     reg signed [CW-1:0] best_q;
@@ -338,7 +339,7 @@ module link_engine #(
     // event feeder
     localparam [3:0] E_OFF = 4'd0, E_CA = 4'd1, E_CB = 4'd2, E_CC = 4'd3,
                      E_IA = 4'd4, E_IB = 4'd5, E_IC = 4'd6, E_BEAT = 4'd7, E_EOS = 4'd8,
-                     E_CD = 4'd9, E_ID = 4'd10;
+                     E_CD = 4'd9;
     reg [3:0]  e_q;
     reg [IN_AW:0] ecnt_q;  // events left in this step (a count is at most N_0)
     reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
@@ -535,8 +536,9 @@ module link_engine #(
 
         // event feeder (runs beside S_WAIT): per step a u16 count, then count u16 indices
         case (e_q)
-            // (E_CA/E_IA read the low byte, E_CB/E_IB the high byte; each is in in_q two
-            // clocks later)
+            // A step's count: E_CA and E_CB read the low and high byte, each is in in_q two
+            // clocks later (the zero test behind it is logic). An index goes from the RAM
+            // straight into flops (elo_q, evi_q: no logic behind the RAM), four clocks per event.
             E_CA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CB; end
             E_CB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
             E_CC: begin elo_q <= in_q; e_q <= E_CD; end
@@ -546,10 +548,9 @@ module link_engine #(
                 e_q <= (ev16 == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
-            E_IB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
-            E_IC: begin elo_q <= in_q; e_q <= E_ID; end
-            E_ID: begin
-                evi_q <= ev16[IN_AW-1:0];
+            E_IB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
+            E_IC: begin
+                evi_q <= evi_ram[IN_AW-1:0];
                 n_q <= n_q - N2;
                 e_q <= E_BEAT;
             end
