@@ -45,6 +45,9 @@ func (c *Client) loadCore(ctx context.Context, n *sim.Network) error {
 	if err := cfg.Fits(n); err != nil {
 		return &FitError{Field: err.Error(), Need: 1, Have: 0}
 	}
+	if err := c.checkPacking(ctx, n); err != nil {
+		return err
+	}
 	lo := coremap.NewLayout(cfg, n)
 	if lo.Words > 1<<cfg.WmemAW {
 		return &FitError{Field: "weight words", Need: lo.Words, Have: 1 << cfg.WmemAW}
@@ -103,6 +106,31 @@ func (c *Client) loadCore(ctx context.Context, n *sim.Network) error {
 	}
 	c.layout = lo
 	c.net = n
+	return nil
+}
+
+// checkPacking refuses a network with packed layers (weights of coremap.PackedMaxBits bits or
+// fewer, stored two per byte) on a core that does not report CONFIG[21]: such a core, built
+// before the packed layout, would read every packed weight wrong.
+func (c *Client) checkPacking(ctx context.Context, n *sim.Network) error {
+	packed := -1
+	for i := range n.Layers {
+		if coremap.Packed(n.Layers[i].WeightBits) {
+			packed = i
+			break
+		}
+	}
+	if packed < 0 {
+		return nil
+	}
+	b, err := c.Read(ctx, SpaceCore, 0, int(coremap.Addr(coremap.RegionGlobal, coremap.RegConfig)), 4)
+	if err != nil {
+		return err
+	}
+	if binary.LittleEndian.Uint32(b)&coremap.ConfigPacking == 0 {
+		return fmt.Errorf("hostdrv: layer %d has %d-bit weights, which lifkit stores two per byte, but the device's core does not read that layout (CONFIG bit 21 is 0: its bitstream predates it): rebuild the bitstream with this lifkit (lifkit build), or train the network with %d-bit or wider weights",
+			packed, n.Layers[packed].WeightBits, coremap.PackedMaxBits+1)
+	}
 	return nil
 }
 

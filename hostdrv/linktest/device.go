@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/lifkit/lifkit/hostdrv"
+	"github.com/lifkit/lifkit/rtl/coremap"
 	"github.com/lifkit/lifkit/sim"
 )
 
@@ -56,6 +57,11 @@ type Device struct {
 	lastRun  bool
 	trace    []int32
 	traceLen int
+
+	// core holds the words of SpaceCore when Info.CorePort is set: a plain word memory with
+	// lif_core's ID and CONFIG registers preset (docs/rtl.md), enough to load a network
+	// through the core port and read it back. RUN does not compute from it.
+	core map[uint32]uint32
 }
 
 type cached struct {
@@ -73,6 +79,13 @@ func NewDevice(info hostdrv.Info) *Device {
 	d.r = make([][]byte, info.MaxLayers)
 	d.input = make([]byte, 0, info.InputMem)
 	d.dirty = true
+	if info.CorePort {
+		d.core = map[uint32]uint32{
+			coremap.Addr(coremap.RegionGlobal, coremap.RegID): coremap.CoreID,
+			coremap.Addr(coremap.RegionGlobal, coremap.RegConfig): uint32(info.Lanes&31) | uint32(info.MaxStateBits&31)<<5 |
+				uint32(info.AccW&63)<<10 | uint32(info.MaxLayers&31)<<16 | coremap.ConfigPacking,
+		}
+	}
 	return d
 }
 
@@ -276,6 +289,8 @@ func (d *Device) write(body []byte) *devErr {
 		return fail(hostdrv.ErrReadOnly, "space %d", space)
 	case hostdrv.SpaceState:
 		return d.writeState(layer, addr, data)
+	case hostdrv.SpaceCore:
+		return d.coreWords(addr, data, nil)
 	}
 	mem, e := d.region(space, layer)
 	if e != nil {
@@ -377,6 +392,9 @@ func (d *Device) read(body []byte) ([]byte, *devErr) {
 	}
 	var mem []byte
 	switch space {
+	case hostdrv.SpaceCore:
+		out := make([]byte, n)
+		return out, d.coreWords(addr, nil, out)
 	case hostdrv.SpaceState, hostdrv.SpaceCounts, hostdrv.SpaceTrace, hostdrv.SpaceMaxV:
 		var e *devErr
 		if mem, e = d.results(space, layer); e != nil {
@@ -520,4 +538,25 @@ func (d *Device) run(body []byte) ([]byte, *devErr) {
 	}
 	d.status.Runs++
 	return sum.Encode(), nil
+}
+
+// coreWords writes data to, or reads out from, the core-port words from word address addr on
+// (little-endian 32-bit words, whole words only).
+func (d *Device) coreWords(addr int, data, out []byte) *devErr {
+	n := len(data) + len(out)
+	if d.core == nil {
+		return fail(hostdrv.ErrBadSpace, "space %d: the device has no core port", hostdrv.SpaceCore)
+	}
+	if addr < 0 || n%4 != 0 {
+		return fail(hostdrv.ErrBadArgument, "core port: word address %d, %d bytes (whole words only)", addr, n)
+	}
+	for i := 0; i < n/4; i++ {
+		a := uint32(addr + i)
+		if data != nil {
+			d.core[a] = binary.LittleEndian.Uint32(data[4*i:])
+		} else {
+			binary.LittleEndian.PutUint32(out[4*i:], d.core[a])
+		}
+	}
+	return nil
 }
