@@ -69,11 +69,11 @@ func checkAgainstSim(t *testing.T, what string, cs []tcase, res [][]*RunResult, 
 }
 
 // packedLayers counts the layers of the cases that use both halves of a packed weight word.
-func packedLayers(cs []tcase) int {
+func packedLayers(cs []tcase, lanes int) int {
 	k := 0
 	for _, tc := range cs {
 		for _, l := range tc.net.Layers {
-			if l.WeightBits <= 4 && l.Size > secondEntry.cfg.Lanes {
+			if l.WeightBits <= 4 && l.Size > lanes {
 				k++
 			}
 		}
@@ -95,7 +95,7 @@ var secondEntry = matrixEntry{
 func TestIcarusSameVectors(t *testing.T) {
 	seed := baseSeed() + 17
 	cs := cases(secondEntry, 6, 3, seed)
-	if packedLayers(cs) == 0 {
+	if packedLayers(cs, secondEntry.cfg.Lanes) == 0 {
 		t.Fatalf("no case has a packed layer (B <= 4 and more than %d neurons): the packing path would go untested", secondEntry.cfg.Lanes)
 	}
 	vvp, err := BuildIcarus(secondEntry.cfg, false)
@@ -128,22 +128,45 @@ func TestIcarusSameVectors(t *testing.T) {
 	}
 }
 
+// netlistSPRAM is the UP5K's structure at small sizes: 8 lanes, weights in the four
+// SB_SPRAM256KA, packed and unpacked layers of more than 8 neurons.
+var netlistSPRAM = matrixEntry{
+	cfg:       Config{Name: "netlist-spram", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 7, LayerAW: 6, InAW: 6, WmemAW: 14, SPRAM: true},
+	intensity: 0.3, steps: 4,
+	shape: func(r *rand.Rand) simtest.Shape {
+		return simtest.Shape{Inputs: 1 + r.IntN(16), Hidden: []int{9 + r.IntN(16)}, Outputs: 1 + r.IntN(10),
+			Readout: r.IntN(2) == 0, StateBits: pickState(r, 16), WeightBits: []int{2, 4, 8}[r.IntN(3)], Recurrent: 0}
+	},
+}
+
 // TestNetlistSameVectors simulates the Yosys synth_ice40 netlist of the core (with the Yosys
-// iCE40 cell models) on a subset of the vectors.
+// iCE40 cell models and the SPRAM model) on a subset of the vectors, for two configurations:
+// 2 lanes with block RAM weights, and the UP5K's 8 lanes with SPRAM weights.
 func TestNetlistSameVectors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("post-synthesis simulation is slow; skipped with -short")
 	}
-	seed := baseSeed() + 23
-	cs := cases(secondEntry, 3, 2, seed)
-	vvp, err := BuildIcarus(secondEntry.cfg, true)
-	if err != nil {
-		t.Fatal(err)
+	for i, e := range []matrixEntry{secondEntry, netlistSPRAM} {
+		t.Run(e.cfg.Name, func(t *testing.T) {
+			seed := baseSeed() + 23 + uint64(i)
+			samples := 2
+			if e.cfg.SPRAM { // the 8-lane netlist simulates several times slower
+				samples = 1
+			}
+			cs := cases(e, 3, samples, seed)
+			if e.cfg.SPRAM && packedLayers(cs, e.cfg.Lanes) == 0 {
+				t.Fatalf("no case has a packed layer wider than %d lanes", e.cfg.Lanes)
+			}
+			vvp, err := BuildIcarus(e.cfg, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := StartIcarus(vvp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := runAll(t, p, e.cfg, cs)
+			checkAgainstSim(t, "netlist", cs, res, seed)
+		})
 	}
-	p, err := StartIcarus(vvp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := runAll(t, p, secondEntry.cfg, cs)
-	checkAgainstSim(t, "netlist", cs, res, seed)
 }
