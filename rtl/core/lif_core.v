@@ -860,18 +860,22 @@ module lif_core #(
         if (rst_i) upd_valid_o <= 1'b0;
     end
 
-    // host reads: the registered request reads the memories; one-hot source selects are
-    // registered alongside, and the data is an AND-OR of the sources one cycle later.
-    reg        hr_v1;
-    reg [31:0] hr_reg;
+    // host reads: the registered request reads the memories (hr_v1: data on the RAM outputs);
+    // every RAM output is registered before any logic (hr_v2: the registers pr_w, nu_*, enc_x2
+    // and hr_prm, which load every clock), then the one-hot source selects, registered alongside,
+    // pick the data as an AND-OR into host_rdata_o. On ECP5 a block RAM output has a 5.6 ns
+    // clock-to-q, so no mux may follow it in the same clock (docs/rtl.md, "Timing structure").
+    reg        hr_v1, hr_v2;
+    reg [31:0] hr_reg, hr_reg2, hr_prm;
     reg        hs_reg, hs_prm, hs_i, hs_v, hs_r, hs_s, hs_x;
-    reg [CHUNKS-1:0] hs_w;
+    reg        hs2_reg, hs2_prm, hs2_i, hs2_v, hs2_r, hs2_s, hs2_x;
+    reg [CHUNKS-1:0] hs_w, hs2_w;
     reg [31:0] hr_w;
     integer kc;
     always @* begin
         hr_w = 32'd0;
         for (kc = 0; kc < CHUNKS; kc = kc + 1)
-            if (hs_w[kc]) hr_w = hr_w | wchunk(w_rdata, kc[CSH:0]);
+            if (hs2_w[kc]) hr_w = hr_w | wchunk(pr_w, kc[CSH:0]);
     end
     always @(posedge clk_i) begin
         hr_v1 <= hq_rd;
@@ -890,16 +894,23 @@ module lif_core #(
                 | ({32{hq_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
                 | ({32{hq_rsel[4]}} & seed_q)
                 | ({32{hq_rsel[5]}} & step_q);
-        host_rvalid_o <= hr_v1;
-        host_rdata_o <= ({32{hs_reg}} & hr_reg)
-                      | ({32{hs_prm}} & prm_rdata)
+        // second stage: the RAM outputs registered (pr_w, nu_cur, nu_mem, nu_r, nu_stat, enc_x2
+        // are loaded from them every clock elsewhere), selects and register data follow
+        hr_v2 <= hr_v1;
+        hr_prm <= prm_rdata;
+        hr_reg2 <= hr_reg;
+        hs2_reg <= hs_reg; hs2_prm <= hs_prm; hs2_w <= hs_w;
+        hs2_i <= hs_i; hs2_v <= hs_v; hs2_r <= hs_r; hs2_s <= hs_s; hs2_x <= hs_x;
+        host_rvalid_o <= hr_v2;
+        host_rdata_o <= ({32{hs2_reg}} & hr_reg2)
+                      | ({32{hs2_prm}} & hr_prm)
                       | hr_w
-                      | ({32{hs_i}} & {{(32-SMAX){st_ri[SMAX-1]}}, st_ri})
-                      | ({32{hs_v}} & {{(32-SMAX){st_rv[SMAX-1]}}, st_rv})
-                      | ({32{hs_r}} & {28'd0, st_rr})
-                      | ({32{hs_s}} & {{(32-SMAX){st_rs[SMAX-1]}}, st_rs})
-                      | ({32{hs_x}} & {24'd0, x_rdata});
-        if (rst_i) begin hr_v1 <= 1'b0; host_rvalid_o <= 1'b0; end
+                      | ({32{hs2_i}} & {{(32-SMAX){nu_cur[SMAX-1]}}, nu_cur})
+                      | ({32{hs2_v}} & {{(32-SMAX){nu_mem[SMAX-1]}}, nu_mem})
+                      | ({32{hs2_r}} & {28'd0, nu_r})
+                      | ({32{hs2_s}} & {{(32-SMAX){nu_stat[SMAX-1]}}, nu_stat})
+                      | ({32{hs2_x}} & {24'd0, enc_x2});
+        if (rst_i) begin hr_v1 <= 1'b0; hr_v2 <= 1'b0; host_rvalid_o <= 1'b0; end
     end
 
     // zero-extension helpers (pad wide, then slice, so no width is ever zero)
