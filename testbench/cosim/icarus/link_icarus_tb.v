@@ -3,7 +3,8 @@
 // link_icarus_tb: the iCE40 top level under Icarus Verilog, the second simulator of the host
 // link. It shifts the bytes of `IN_HEX (first line: the byte count) into uart_rx_i at
 // CLKS_PER_BIT clocks per bit, decodes uart_tx_o the same way, writes every received byte to
-// `OUT_HEX (one per line) and stops after 20000 quiet clocks once everything was sent.
+// `OUT_HEX (one per line) and stops after 20000 quiet clocks once everything was sent. With
+// `PRESET_CRC defined, the crc_errors counter starts at that value (saturation test).
 module link_icarus_tb;
     localparam integer CPB = 4;
     reg  clk = 1'b0, rst = 1'b1, rx = 1'b1;
@@ -12,6 +13,15 @@ module link_icarus_tb;
                        .LAYER_AW(5), .IN_AW(6), .IAW(8)) dut (
         .clk_i(clk), .rst_i(rst), .uart_rx_i(rx), .uart_tx_o(tx));
     always #5 clk = ~clk;
+
+`ifdef PRESET_CRC
+    // STATUS counter saturation: preset crc_errors (aux RAM word 1) once the counters are cleared
+    initial begin
+        wait (rst == 1'b0);
+        repeat (20) @(posedge clk);
+        dut.u_link.u_eng.u_aux.mem[1] = `PRESET_CRC;
+    end
+`endif
 
     reg [7:0] mem [0:4095];
     reg [15:0] cnt [0:0];
