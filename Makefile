@@ -30,12 +30,13 @@ test: setup
 
 # Benchmarks: speed and memory figures quoted in the docs and issue notes. The RTL benchmarks
 # run once each (they measure clocks, not seconds); the fmax.sh scripts place the core alone
-# (placer seeds 1, 2, 3: the spread is a few MHz) and the host link alone on a UP5K; the co-simulation measures MNIST latency per input path.
+# (placer seeds 1, 2, 3: the spread is a few MHz) and the host link alone on a UP5K and an ECP5
+# (seeds 1, 2); the co-simulation measures MNIST latency per input path.
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./sim/... ./train/... ./hostdrv/...
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./testbench/ ./hostdrv/flash ./hostdrv/serial
 	for s in 1 2 3; do echo "placer seed $$s:"; SEED=$$s OUT=build/fmax-$$s bash testbench/fmax/fmax.sh || exit 1; done
-	sh rtl/link/fmax/fmax.sh
+	for s in 1 2; do SEED=$$s sh rtl/link/fmax/fmax.sh || exit 1; SEED=$$s FAMILY=ecp5 sh rtl/link/fmax/fmax.sh || exit 1; done
 	LIFKIT_MEASURE=1 $(GO) test -run TestMeasureMNISTLatency -v ./testbench/cosim
 
 # Go formatting and vet, then the RTL lint and synthesis checks (core and host link).
