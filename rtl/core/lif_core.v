@@ -253,8 +253,15 @@ module lif_core #(
             assign h_word = hq_addr[CSH +: WMEM_AW];
             assign hq_chunk = {1'b0, hq_addr[CSH-1:0]};
             assign w_wdata = {hq_wdata[WW-32*(CHUNKS-1)-1:0], wstage_q};
+            // one-hot chunk decode registered from the port, so each 32-bit slice has its own
+            // enable (an indexed part-select became a multiplier and carry chains on ECP5)
+            reg [CHUNKS-2:0] hd_wsc;
+            integer kw;
             always @(posedge clk_i)
-                if (hq_wstage) wstage_q[32*hq_addr[CSH-1:0] +: 32] <= hq_wdata;
+                for (kw = 0; kw < CHUNKS - 1; kw = kw + 1) begin
+                    hd_wsc[kw] <= (host_addr_i[CSH-1:0] == kw[CSH-1:0]);
+                    if (hq_wstage && hd_wsc[kw]) wstage_q[32*kw +: 32] <= hq_wdata;
+                end
         end else begin : g_one
             assign h_last_chunk = 1'b1;
             assign h_word = hq_addr[WMEM_AW-1:0];
@@ -322,7 +329,11 @@ module lif_core #(
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
     reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
-    reg [WMEM_AW-1:0] f_sh2, f_sh3, f_sh4, f_sh4p; // f_sh4p = f_sh4 + 1
+    reg [WMEM_AW-1:0] f_sh3, f_sh4, f_sh4p; // f_sh4p = f_sh4 + 1
+    // the two lists' outputs are shifted apart (each block RAM output meets one 4:1 mux before
+    // a register) and the list source is chosen a clock later
+    reg [WMEM_AW-1:0] f_sh2i, f_sh2s;
+    reg              f_src2;
     wire [WMEM_AW:0] f_base1 = {(f_rec3 ? c_rbase : c_wbase), 1'b1};
     wire [WMEM_AW:0] f_sum1 = f_base1 + {f_sh3, 1'b1}; // base + row offset + 1, one carry chain
     localparam integer JW = (IN_AW > LAYER_AW) ? IN_AW : LAYER_AW; // event index width
@@ -441,8 +452,8 @@ module lif_core #(
             therm = (up && !down) ? {t[2:0], 1'b1} : (down && !up) ? {1'b0, t[3:1]} : t;
         end
     endfunction
-    wire [JW-1:0] f_j1 = f_src1 ? pad_j_in(in_rdata) : pad_j_sp(sp_rdata);
-    wire [WMEM_AW+JW-1:0] f_j1_x = {{WMEM_AW{1'b0}}, f_j1};
+    wire [WMEM_AW-1:0] f_in_x = pad_w_in(in_rdata);
+    wire [WMEM_AW-1:0] f_sp_x = pad_w_sp(sp_rdata);
     wire st_more = st_v && !st_lw;
     // A row of fewer than 3 words is followed by 3 - words bubbles, so the same accumulator word
     // is read at least 3 clocks after its previous read (read, register, add and write).
@@ -765,9 +776,11 @@ module lif_core #(
         f_src1 <= !f_ph1 && c_l0;
         // FIFO
         f_v2 <= f_v1; f_rec2 <= f_rec1;
-        f_sh2 <= f_j1_x[WMEM_AW-1:0] << c_rowsh[1:0];
+        f_src2 <= f_src1;
+        f_sh2i <= f_in_x << c_rowsh[1:0];
+        f_sh2s <= f_sp_x << c_rowsh[1:0];
         f_v3 <= f_v2; f_rec3 <= f_rec2;
-        f_sh3 <= f_sh2 << {c_rowsh[4:2], 2'b00};
+        f_sh3 <= (f_src2 ? f_sh2i : f_sh2s) << {c_rowsh[4:2], 2'b00};
         f_v4 <= f_v3;
         f_sh4 <= (f_rec3 ? c_rbase : c_wbase) + f_sh3;
         f_sh4p <= f_sum1[WMEM_AW:1];
@@ -945,6 +958,23 @@ module lif_core #(
         begin
             t = {{JW{1'b0}}, i};
             pad_j_sp = t[JW-1:0];
+        end
+    endfunction
+
+    function [WMEM_AW-1:0] pad_w_in; // an input index, zero-extended or cut to WMEM_AW bits
+        input [IN_AW-1:0] i;
+        reg [WMEM_AW+IN_AW-1:0] t;
+        begin
+            t = {{WMEM_AW{1'b0}}, i};
+            pad_w_in = t[WMEM_AW-1:0];
+        end
+    endfunction
+    function [WMEM_AW-1:0] pad_w_sp; // a spike index, zero-extended or cut to WMEM_AW bits
+        input [LAYER_AW-1:0] i;
+        reg [WMEM_AW+LAYER_AW-1:0] t;
+        begin
+            t = {{WMEM_AW{1'b0}}, i};
+            pad_w_sp = t[WMEM_AW-1:0];
         end
     endfunction
 
