@@ -62,7 +62,7 @@ func (e *MisfitError) Error() string {
 // mode of each (Yosys may choose another; the report after place and route has the real
 // figure).
 func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
-	return fitOn(b, b.DeviceInfo(), s, extra)
+	return fitOn(b, b.DeviceInfo(), s, extra, false)
 }
 
 // FitBaked is Fit for a network baked into the bitstream (Options.Bake): its weights must be
@@ -71,11 +71,11 @@ func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 	d := b.DeviceInfo()
 	if d.SPRAM == 0 {
-		return fitOn(b, d, s, extra)
+		return fitOn(b, d, s, extra, true)
 	}
 	nd := d
 	nd.SPRAM = 0
-	p, err := fitOn(b, nd, s, extra)
+	p, err := fitOn(b, nd, s, extra, true)
 	if err != nil {
 		var me *MisfitError
 		if errors.As(err, &me) {
@@ -89,16 +89,16 @@ func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 	return p, err
 }
 
-func fitOn(b *board.Board, d board.Device, s Shape, extra []Memory) (Plan, error) {
-	p, err := bestPlan(d, s, extra)
+func fitOn(b *board.Board, d board.Device, s Shape, extra []Memory, baked bool) (Plan, error) {
+	p, err := bestPlan(d, s, extra, baked)
 	if err != nil {
 		return p, err
 	}
 	if p.WeightWords > p.CapacityWords {
-		return p, misfit(b, d, s, extra, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
+		return p, misfit(b, d, s, extra, baked, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
 	}
 	if p.WeightBlocks+p.OtherBlocks > p.Blocks {
-		return p, misfit(b, d, s, extra, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
+		return p, misfit(b, d, s, extra, baked, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
 	}
 	return p, nil
 }
@@ -124,10 +124,10 @@ func (p Plan) fits() bool {
 
 // bestPlan returns the plan with the most lanes that fits, or the plan with the most lanes
 // when none fits.
-func bestPlan(d board.Device, s Shape, extra []Memory) (Plan, error) {
+func bestPlan(d board.Device, s Shape, extra []Memory, baked bool) (Plan, error) {
 	var first Plan
 	for i, lanes := range laneChoices(d) {
-		p, err := plan(d, s, lanes, extra)
+		p, err := plan(d, s, lanes, extra, baked)
 		if err != nil {
 			return p, err
 		}
@@ -141,7 +141,8 @@ func bestPlan(d board.Device, s Shape, extra []Memory) (Plan, error) {
 	return first, nil
 }
 
-func plan(d board.Device, s Shape, lanes int, extra []Memory) (Plan, error) {
+// baked: the weights initialise the block RAM (lif_wmem keeps one memory then, no slices).
+func plan(d board.Device, s Shape, lanes int, extra []Memory, baked bool) (Plan, error) {
 	if len(s.Layers) == 0 || s.Inputs < 1 {
 		return Plan{}, fmt.Errorf("bitstream: empty network shape")
 	}
@@ -157,8 +158,7 @@ func plan(d board.Device, s Shape, lanes int, extra []Memory) (Plan, error) {
 		} else {
 			p.WeightMemory = "block RAM"
 		}
-		depth := 1 << c.WmemAW
-		p.WeightBlocks = memBlocks(d, p.WordBits, depth)
+		p.WeightBlocks = weightBlocks(d, p.WordBits, c.WmemAW, baked)
 		// Whatever block RAM the rest of the core leaves could hold weights.
 		p.CapacityWords = wordsIn(d, p.WordBits, d.BRAM-otherBlocks(d, s, c, extra))
 	}
@@ -187,6 +187,21 @@ func memBlocks(d board.Device, width, depth int) int {
 		}
 	}
 	return best
+}
+
+// weightBlocks is the block RAM of lif_wmem's generic weight memory, width x 2^aw: at depths
+// of 4K, 8K and 16K words it is split into slices 4, 2 and 1 bits wide, one memory each (rtl
+// 96f272a: no mux across blocks after the RAM), unless baked weights initialise it.
+func weightBlocks(d board.Device, width, aw int, baked bool) int {
+	sw := map[int]int{12: 4, 13: 2, 14: 1}[aw]
+	if baked || sw == 0 || sw >= width {
+		return memBlocks(d, width, 1<<aw)
+	}
+	n := 0
+	for lo := 0; lo < width; lo += sw {
+		n += memBlocks(d, min(sw, width-lo), 1<<aw)
+	}
+	return n
 }
 
 // wordsIn is how many width-bit words fit in the given number of blocks, in steps of whole
@@ -241,10 +256,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // misfit builds the error and searches for the largest network of the same form that fits:
 // the widest hidden layer is shrunk (all other sizes fixed); a single-layer network has its
 // inputs shrunk instead. When no size fits, it tries the same sizes with narrower weights.
-func misfit(b *board.Board, d board.Device, s Shape, extra []Memory, res string, need, have int, unit string) error {
+func misfit(b *board.Board, d board.Device, s Shape, extra []Memory, baked bool, res string, need, have int, unit string) error {
 	e := &MisfitError{Board: b.Name, Part: d.Part, Shape: s.String(), Resource: res, Need: need, Have: have, Unit: unit}
 	fits := func(t Shape) bool {
-		p, err := bestPlan(d, t, extra)
+		p, err := bestPlan(d, t, extra, baked)
 		return err == nil && p.fits()
 	}
 	try := func(set func(Shape, int) Shape, hi int) {
