@@ -13,12 +13,13 @@ import (
 // TestCIBitstreams builds the two bitstreams issue 6 asks CI for, each with lif_core sized for
 // 784-128-10 at 8-bit weights, at the issue's clock targets (50 and 100 MHz): the ULX3S-85F
 // with rtl/top (core + host link); the iCEBreaker behind the bring-up bridge, because rtl/top
-// with this core needs 5,732-6,104 of the UP5K's 5,280 logic cells (measured with rtl 523b62c;
-// its 25 block RAMs fit). Switch the iCEBreaker to TopDesign when rtl/top fits the UP5K. It checks each
-// packed file's preamble, the timing report and the block RAM model against what nextpnr
-// placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
-// tool fails the test instead of skipping it. Timing misses fail only with
-// LIFKIT_STRICT_TIMING=1 (otherwise they are logged and kept in the report). Reports go to
+// with this core needs about 5,800-5,900 of the UP5K's 5,280 logic cells (its block RAM fits).
+// Switch the iCEBreaker to TopDesign when rtl/top fits the UP5K. It checks each packed file's
+// preamble, the timing report and the block RAM model against what nextpnr placed. It runs
+// only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing tool fails the
+// test instead of skipping it. Timing: the ULX3S build must meet 100 MHz (placer seeds 1..3,
+// the first that meets wins); the iCEBreaker bring-up build's miss is logged and kept in the
+// report, and fails the test only with LIFKIT_STRICT_TIMING=1. Reports go to
 // $LIFKIT_REPORT_DIR when set.
 func TestCIBitstreams(t *testing.T) {
 	if os.Getenv("LIFKIT_BITSTREAM_CI") != "1" {
@@ -37,13 +38,17 @@ func TestCIBitstreams(t *testing.T) {
 			}
 			s := mustShape(t, "784-128-10")
 			out := t.TempDir()
-			rep, err := Build(context.Background(), Options{Board: b, Design: d, Shape: &s, OutDir: out, Seed: 1})
+			strict, seeds := true, 3
+			if name == "icebreaker" { // a known miss (issue 6): one placement, logged
+				strict, seeds = os.Getenv("LIFKIT_STRICT_TIMING") == "1", 1
+			}
+			rep, err := Build(context.Background(), Options{Board: b, Design: d, Shape: &s, OutDir: out, Seed: 1, Seeds: seeds})
 			var te *TimingError
 			switch {
 			case errors.Is(err, toolchain.ErrMissing):
 				t.Fatalf("%v (CI runs scripts/yowasp.sh first)", err)
 			case errors.As(err, &te):
-				if os.Getenv("LIFKIT_STRICT_TIMING") == "1" {
+				if strict {
 					t.Errorf("%v", err)
 				} else {
 					t.Logf("TIMING NOT MET (kept in the report): %v", err)
