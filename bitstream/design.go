@@ -88,6 +88,7 @@ func TopDesign(root string, f board.Family) (Design, error) {
 	}
 	return Design{
 		Name:       top + " (lif_core + host link)",
+		HostLink:   true,
 		Files:      files,
 		Top:        top,
 		Params:     map[string]string{},

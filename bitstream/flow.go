@@ -30,7 +30,7 @@ const (
 )
 
 // flowVersion is part of every cache key: bump it when the flow's commands change.
-const flowVersion = "lifkit-bitstream-flow-1"
+const flowVersion = "lifkit-bitstream-flow-2" // 2: reports carry host_link, critical_paths, seed_tries
 
 // Design is the RTL a build puts on the board: its Verilog files and its top module, which
 // must have the ports clk_i, rst_i (synchronous, active high), uart_rx_i, uart_tx_o and,
@@ -47,6 +47,7 @@ type Design struct {
 	CoreParams  bool              // pass the sized lif_core parameters (Core.Params)
 	Bakeable    bool              // the top passes WMEM_INIT, PRM_INIT and the *_INIT registers to lif_core
 	Placeholder bool              // the stand-in top: the report says so
+	HostLink    bool              // the top speaks the host link (docs/protocol.md), so hostdrv can drive it
 }
 
 // Runner runs one tool in dir and copies its output to log. The flow's only seam to the
@@ -146,7 +147,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if o.OutDir == "" {
 		return nil, errors.New("bitstream: no output directory given")
 	}
-	rep := &Report{Board: b.Name, Part: dev.Part, Package: b.Package, Design: o.Design.Name, Placeholder: o.Design.Placeholder, Seed: o.Seed, Started: time.Now().UTC()}
+	rep := &Report{Board: b.Name, Part: dev.Part, Package: b.Package, Design: o.Design.Name, Placeholder: o.Design.Placeholder, HostLink: o.Design.HostLink, Seed: o.Seed, Started: time.Now().UTC()}
 	total := 5 + o.seeds() // plan, generate, synth, one pnr per seed, pack, check
 	stage := 0
 	var stageStart time.Time

@@ -18,6 +18,7 @@ type Report struct {
 	Package     string           `json:"package"`
 	Design      string           `json:"design"`
 	Placeholder bool             `json:"placeholder"` // true: the stand-in top, not the lifkit core
+	HostLink    bool             `json:"host_link"`   // the bitstream speaks the host link (lifkit run, hostdrv)
 	Plan        *Plan            `json:"plan,omitempty"`
 	Baked       bool             `json:"baked,omitempty"` // the network's weights and parameters are in the bitstream
 	Clock       Clocking         `json:"clock"`

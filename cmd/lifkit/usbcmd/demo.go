@@ -1,19 +1,24 @@
 package usbcmd
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/lifkit/lifkit/bitstream"
 	"github.com/lifkit/lifkit/hostdrv/usb"
 )
 
 // NewDemoCommand returns `lifkit board-demo`, the USB half of `make demo`:
 // with no supported board attached it says so and prints the commands it
 // would run; with one attached it flashes the bitstream for that board
-// and runs the demo network with --compare.
+// and runs the demo network with --compare, unless the build report beside
+// the bitstream says it has no host link (a --bringup build): then it says so.
 func NewDemoCommand() *cobra.Command {
 	return newDemoCommand(openLibusb, NewFlashCommand, NewRunCommand)
 }
@@ -68,6 +73,11 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 			if err := f.ExecuteContext(cmd.Context()); err != nil {
 				return err
 			}
+			if rep, ok := readReport(bit); ok && !rep.HostLink {
+				fmt.Fprintf(w, "%s carries %s, which does not speak the host link, so `lifkit run` cannot drive it; build one with the link for a board where it fits (docs/bitstreams.md: rtl/top is larger than the UP5K today), e.g. lifkit build --board ice40-hx8k --net %s\n",
+					bit, rep.Design, netPath)
+				return nil
+			}
 			fmt.Fprintf(w, "lifkit run %s\n", join(runArgs))
 			r := runCmd()
 			r.SetArgs(runArgs)
@@ -85,3 +95,14 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 }
 
 func join(args []string) string { return strings.Join(args, " ") }
+
+// readReport reads the build report `lifkit build` writes beside a bitstream (FILE.report.json
+// for FILE.bin or FILE.bit); ok is false when there is none or it does not parse.
+func readReport(bit string) (bitstream.Report, bool) {
+	var r bitstream.Report
+	data, err := os.ReadFile(strings.TrimSuffix(bit, filepath.Ext(bit)) + ".report.json")
+	if err != nil || json.Unmarshal(data, &r) != nil {
+		return r, false
+	}
+	return r, true
+}
