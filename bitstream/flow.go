@@ -405,12 +405,12 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		mhz := worstFmax(r.Fmax)
-		rep.SeedTries = append(rep.SeedTries, SeedTry{Seed: seed, MHz: mhz, Met: checkTiming(r.Fmax) == nil})
-		if best < 0 || mhz > worstFmax(npr.Fmax) {
+		mhz, met := worstFmax(r.Fmax), checkTiming(r.Fmax) == nil
+		rep.SeedTries = append(rep.SeedTries, SeedTry{Seed: seed, MHz: mhz, Met: met})
+		if best < 0 || met || mhz > worstFmax(npr.Fmax) {
 			best, npr = seed, r
 		}
-		if checkTiming(r.Fmax) == nil {
+		if met {
 			break
 		}
 	}
