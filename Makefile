@@ -50,7 +50,8 @@ lint: setup
 # co-simulated board, repeated interrupted flashes against the emulator.
 soak: setup
 	LIFKIT_SOAK=100000 $(GO) test -timeout 0 -run TestDifferentialMatrix ./testbench/
-	LIFKIT_SOAK=50 $(GO) test -timeout 60m -run 'LineNoise|BitNoise' ./hostdrv ./testbench/cosim
+	LIFKIT_SOAK=50 $(GO) test -timeout 60m -run 'LineNoise' ./hostdrv
+	LIFKIT_SOAK=10 $(GO) test -timeout 60m -run 'LineNoise|BitNoise' ./testbench/cosim
 	LIFKIT_SOAK=200 $(GO) test -run Soak ./hostdrv/flash
 
 # The fuzz targets, a minute each.
