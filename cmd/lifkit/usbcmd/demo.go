@@ -48,9 +48,16 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 			}
 			flashArgs := []string{"--board", name, bit}
 			runArgs := []string{"--board", name, "--net", netPath, "--input", inPath, "--compare"}
+			rep, haveRep := readReport(bit)
+			noLink := haveRep && !rep.HostLink
 			if errors.Is(ferr, usb.ErrNoBoard) {
 				fmt.Fprintf(w, "no supported board attached (USB IDs %v); with one plugged in, the demo runs:\n", usb.SupportedIDs())
-				fmt.Fprintf(w, "  lifkit flash %s\n  lifkit run %s\n", join(flashArgs), join(runArgs))
+				fmt.Fprintf(w, "  lifkit flash %s\n", join(flashArgs))
+				if noLink {
+					fmt.Fprintf(w, "and stops there: %s\n", noLinkReason(bit, rep, netPath)) // a --bringup build
+				} else {
+					fmt.Fprintf(w, "  lifkit run %s\n", join(runArgs))
+				}
 				return nil
 			}
 			if ferr != nil {
@@ -73,9 +80,8 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 			if err := f.ExecuteContext(cmd.Context()); err != nil {
 				return err
 			}
-			if rep, ok := readReport(bit); ok && !rep.HostLink {
-				fmt.Fprintf(w, "%s carries %s, which does not speak the host link, so `lifkit run` cannot drive it; build one with the link for a board where it fits (docs/bitstreams.md: rtl/top is larger than the UP5K today), e.g. lifkit build --board ice40-hx8k --net %s\n",
-					bit, rep.Design, netPath)
+			if noLink {
+				fmt.Fprintln(w, noLinkReason(bit, rep, netPath))
 				return nil
 			}
 			fmt.Fprintf(w, "lifkit run %s\n", join(runArgs))
@@ -95,6 +101,12 @@ func newDemoCommand(open Opener, flashCmd, runCmd func() *cobra.Command) *cobra.
 }
 
 func join(args []string) string { return strings.Join(args, " ") }
+
+// noLinkReason says why a bitstream without the host link cannot run the network.
+func noLinkReason(bit string, rep bitstream.Report, netPath string) string {
+	return fmt.Sprintf("%s carries %s, which does not speak the host link, so `lifkit run` cannot drive it; build one with the link for a board where it fits (docs/bitstreams.md: rtl/top is larger than the UP5K today), e.g. lifkit build --board ice40-hx8k --net %s",
+		bit, rep.Design, netPath)
+}
 
 // readReport reads the build report `lifkit build` writes beside a bitstream (FILE.report.json
 // for FILE.bin or FILE.bit); ok is false when there is none or it does not parse.

@@ -78,6 +78,12 @@ func TestDemoBringupBitstream(t *testing.T) {
 			t.Fatalf("host link %v: %v\n%s", link, err, out)
 		}
 		ran := strings.Contains(out, "answers agree with sim")
+		// and without a board, the printed plan says the same
+		cmd = newDemoCommand(opener(usbtest.NewBus()), nil, nil)
+		plan, _, err := run(cmd, "--bitstream", bit, "--net", np, "--input", ip)
+		if err != nil || strings.Contains(plan, "lifkit run --board") != link || strings.Contains(plan, "does not speak the host link") == link {
+			t.Errorf("host link %v, no board: %v\n%s", link, err, plan)
+		}
 		said := strings.Contains(out, "does not speak the host link")
 		if ran != link || said == link {
 			t.Errorf("host link %v: ran %v, explained %v:\n%s", link, ran, said, out)
