@@ -41,15 +41,7 @@ type measured struct {
 
 func measure(tb testing.TB, c Config, n *sim.Network, samples []sim.Sample) measured {
 	tb.Helper()
-	exe, err := Build(c, BuildOptions{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p, err := Start(exe)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer p.Kill()
+	p := startVerilator(tb, c)
 	core, err := Load(p, c, n)
 	if err != nil {
 		tb.Fatal(err)

@@ -13,15 +13,7 @@ func TestClockFormula(t *testing.T) {
 		e := matrix()[idx]
 		t.Run(e.String(), func(t *testing.T) {
 			cs := cases(e, 8, 3, baseSeed()+uint64(idx))
-			exe, err := Build(e.cfg, BuildOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Start(exe)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Kill()
+			p := startVerilator(t, e.cfg)
 			res := runAll(t, p, e.cfg, cs)
 			bad := 0
 			for i, tc := range cs {

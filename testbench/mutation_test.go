@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/lifkit/lifkit/rtl/coremap"
 	"github.com/lifkit/lifkit/sim"
 	"github.com/lifkit/lifkit/sim/simtest"
 )
@@ -44,15 +45,7 @@ func TestMutationsCaught(t *testing.T) {
 // go refractory in the RTL.
 func TestActivity(t *testing.T) {
 	e := matrix()[1]
-	exe, err := Build(e.cfg, BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Kill()
+	p := startVerilator(t, e.cfg)
 	r := rand.New(rand.NewPCG(baseSeed(), 1))
 	var spikes, refr, neg int
 	for range 20 {
@@ -130,23 +123,14 @@ func TestRandomInitialValues(t *testing.T) {
 // packing capability (CONFIG[21]) a host checks before it loads packed layers.
 func TestConfigRegister(t *testing.T) {
 	e := matrix()[1]
-	exe, err := Build(e.cfg, BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Kill()
+	p := startVerilator(t, e.cfg)
 	var id, cfg uint32
 	p.Read(Addr(RegionGlobal, RegID), &id)
 	p.Read(Addr(RegionGlobal, RegConfig), &cfg)
 	if err := p.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	c := e.cfg
-	want := uint32(c.Lanes) | uint32(c.SMax)<<5 | uint32(c.AccW)<<10 | uint32(c.LayersMax)<<16 | ConfigPacking
+	want := coremap.ConfigWord(e.cfg)
 	if id != CoreID || cfg != want {
 		t.Fatalf("ID %#x CONFIG %#x, want %#x and %#x", id, cfg, CoreID, want)
 	}

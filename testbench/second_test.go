@@ -98,26 +98,11 @@ func TestIcarusSameVectors(t *testing.T) {
 	if packedLayers(cs, secondEntry.cfg.Lanes) == 0 {
 		t.Fatalf("no case has a packed layer (B <= 4 and more than %d neurons): the packing path would go untested", secondEntry.cfg.Lanes)
 	}
-	vvp, err := BuildIcarus(secondEntry.cfg, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ip, err := StartIcarus(vvp)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ip := startIcarus(t, secondEntry.cfg, false)
 	ires := runAll(t, ip, secondEntry.cfg, cs)
 	checkAgainstSim(t, "icarus", cs, ires, seed)
 
-	exe, err := Build(secondEntry.cfg, BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vp, err := Start(exe)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer vp.Kill()
+	vp := startVerilator(t, secondEntry.cfg)
 	vres := runAll(t, vp, secondEntry.cfg, cs)
 	for i := range cs {
 		for k := range cs[i].samples {
@@ -157,14 +142,7 @@ func TestNetlistSameVectors(t *testing.T) {
 			if e.cfg.SPRAM && packedLayers(cs, e.cfg.Lanes) == 0 {
 				t.Fatalf("no case has a packed layer wider than %d lanes", e.cfg.Lanes)
 			}
-			vvp, err := BuildIcarus(e.cfg, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := StartIcarus(vvp)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := startIcarus(t, e.cfg, true)
 			res := runAll(t, p, e.cfg, cs)
 			checkAgainstSim(t, "netlist", cs, res, seed)
 		})

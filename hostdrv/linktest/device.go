@@ -81,9 +81,8 @@ func NewDevice(info hostdrv.Info) *Device {
 	d.dirty = true
 	if info.CorePort {
 		d.core = map[uint32]uint32{
-			coremap.Addr(coremap.RegionGlobal, coremap.RegID): coremap.CoreID,
-			coremap.Addr(coremap.RegionGlobal, coremap.RegConfig): uint32(info.Lanes&31) | uint32(info.MaxStateBits&31)<<5 |
-				uint32(info.AccW&63)<<10 | uint32(info.MaxLayers&31)<<16 | coremap.ConfigPacking,
+			coremap.Addr(coremap.RegionGlobal, coremap.RegID):     coremap.CoreID,
+			coremap.Addr(coremap.RegionGlobal, coremap.RegConfig): coremap.ConfigWord(hostdrv.CoreConfig(info)),
 		}
 	}
 	return d

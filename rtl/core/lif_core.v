@@ -336,7 +336,6 @@ module lif_core #(
     reg              f_src2;
     wire [WMEM_AW:0] f_base1 = {(f_rec3 ? c_rbase : c_wbase), 1'b1};
     wire [WMEM_AW:0] f_sum1 = f_base1 + {f_sh3, 1'b1}; // base + row offset + 1, one carry chain
-    localparam integer JW = (IN_AW > LAYER_AW) ? IN_AW : LAYER_AW; // event index width
     reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
     reg [WMEM_AW-1:0] fifo_q1 [0:3]; // row start addresses + 1
     reg [1:0]        fifo_rd, fifo_wr;
@@ -941,23 +940,6 @@ module lif_core #(
         begin
             t = {{FKW{1'b0}}, i};
             pad_fk_sz = t[FKW-1:0];
-        end
-    endfunction
-
-    function [JW-1:0] pad_j_in;
-        input [IN_AW-1:0] i;
-        reg [JW+IN_AW-1:0] t;
-        begin
-            t = {{JW{1'b0}}, i};
-            pad_j_in = t[JW-1:0];
-        end
-    endfunction
-    function [JW-1:0] pad_j_sp;
-        input [LAYER_AW-1:0] i;
-        reg [JW+LAYER_AW-1:0] t;
-        begin
-            t = {{JW{1'b0}}, i};
-            pad_j_sp = t[JW-1:0];
         end
     endfunction
 

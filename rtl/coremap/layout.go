@@ -36,6 +36,12 @@ const (
 	FieldStat = 3
 )
 
+// ConfigWord is what lif_core's CONFIG register (global register 1) reads on a core built
+// with c: [4:0] lanes, [9:5] SMAX, [15:10] ACC_W, [20:16] LAYERS_MAX, [21] packing.
+func ConfigWord(c Config) uint32 {
+	return uint32(c.Lanes&31) | uint32(c.SMax&31)<<5 | uint32(c.AccW&63)<<10 | uint32(c.LayersMax&31)<<16 | ConfigPacking
+}
+
 // Addr builds a host port word address.
 func Addr(region int, off uint32) uint32 { return uint32(region)<<20 | off&0xFFFFF }
 
