@@ -29,7 +29,55 @@ type Board struct {
 	LEDsActiveLow bool     `yaml:"leds_active_low,omitempty" json:"leds_active_low,omitempty"`
 	Program       Program  `yaml:"program" json:"program"`
 	USB           []USBID  `yaml:"usb,omitempty" json:"usb,omitempty"`
-	Source        string   `yaml:"-" json:"source"` // "builtin" or the user file it came from
+	// PinSources (the YAML key is "source") says where the facts above were checked: one
+	// Citation per published constraint file, schematic-derived pin list or vendor document,
+	// each naming the facts it confirms. Every built-in board has at least one, and between
+	// them they cover its clock, UART, LEDs and LED polarity (and its USB IDs when it lists
+	// any); docs/boards.md tabulates them with each board's caveats. Optional in a user file.
+	PinSources []Citation `yaml:"source,omitempty" json:"pin_sources,omitempty"`
+	// Unverified names the facts (from Facts) that no cited file states, so that a guess is
+	// visible as one; a fact cannot be both cited and unverified.
+	Unverified []string `yaml:"unverified,omitempty" json:"unverified,omitempty"`
+	Source     string   `yaml:"-" json:"source"` // "builtin" or the user file it came from
+}
+
+// Citation is one published file a board's facts were checked against.
+type Citation struct {
+	// Ref is the file: "github.com/OWNER/REPO/PATH" for a file in a public repository, or a URL.
+	Ref string `yaml:"ref" json:"ref"`
+	// Commit is the repository commit the file was read at (12 or more hex digits), when known.
+	Commit string `yaml:"commit,omitempty" json:"commit,omitempty"`
+	// Revision is the board revision the file says it describes ("" if it names none).
+	Revision string `yaml:"revision,omitempty" json:"revision,omitempty"`
+	// Facts are the fields this file confirms, from Facts (e.g. clock, uart, leds).
+	Facts []string `yaml:"facts" json:"facts"`
+}
+
+// The facts a Citation can confirm.
+const (
+	FactDevice      = "device"       // FPGA part (family, size)
+	FactPackage     = "package"      // FPGA package
+	FactClock       = "clock"        // oscillator pin and frequency
+	FactUART        = "uart"         // host link rx and tx pins, named from the FPGA's side
+	FactLEDs        = "leds"         // LED pins
+	FactLEDPolarity = "led_polarity" // leds_active_low
+	FactUSB         = "usb"          // USB VID:PID
+	FactProgram     = "program"      // how the board is programmed
+)
+
+// Facts lists the fact names a Citation may use.
+var Facts = []string{FactDevice, FactPackage, FactClock, FactUART, FactLEDs, FactLEDPolarity, FactUSB, FactProgram}
+
+// Cites reports whether some citation of the board confirms the fact.
+func (b *Board) Cites(fact string) bool {
+	for _, c := range b.PinSources {
+		for _, f := range c.Facts {
+			if f == fact {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Clock is the board oscillator and how it reaches a PLL.
@@ -189,6 +237,46 @@ func (b *Board) Validate() error {
 	for i, u := range b.USB {
 		if !isHex4(u.VID) || !isHex4(u.PID) {
 			return fmt.Errorf("%s: usb[%d]: vid and pid must be four hex digits, got %q:%q", b.Name, i, u.VID, u.PID)
+		}
+	}
+	for i, c := range b.PinSources {
+		if err := c.validate(); err != nil {
+			return fmt.Errorf("%s: source[%d]: %w", b.Name, i, err)
+		}
+	}
+	for _, f := range b.Unverified {
+		if !knownFact(f) {
+			return fmt.Errorf("%s: unverified: fact %q is unknown; known facts: %s", b.Name, f, strings.Join(Facts, ", "))
+		}
+		if b.Cites(f) {
+			return fmt.Errorf("%s: fact %q is both cited in source and listed as unverified; drop one", b.Name, f)
+		}
+	}
+	return nil
+}
+
+func knownFact(f string) bool {
+	for _, k := range Facts {
+		if f == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (c Citation) validate() error {
+	if strings.TrimSpace(c.Ref) == "" {
+		return errors.New("ref is empty: name the file (github.com/OWNER/REPO/PATH or a URL)")
+	}
+	if c.Commit != "" && (len(c.Commit) < 7 || len(c.Commit) > 40 || strings.Trim(strings.ToLower(c.Commit), "0123456789abcdef") != "") {
+		return fmt.Errorf("commit %q: want 7 to 40 hex digits", c.Commit)
+	}
+	if len(c.Facts) == 0 {
+		return fmt.Errorf("facts is empty: say which of %s the file confirms", strings.Join(Facts, ", "))
+	}
+	for _, f := range c.Facts {
+		if !knownFact(f) {
+			return fmt.Errorf("fact %q is unknown; known facts: %s", f, strings.Join(Facts, ", "))
 		}
 	}
 	return nil
