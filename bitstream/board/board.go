@@ -53,6 +53,19 @@ type Citation struct {
 	Facts []string `yaml:"facts" json:"facts"`
 }
 
+// String renders the citation on one line, "REF@COMMIT (revision REV): FACT, FACT", for a
+// listing such as a verbose `lifkit boards`.
+func (c Citation) String() string {
+	s := c.Ref
+	if c.Commit != "" {
+		s += "@" + c.Commit
+	}
+	if c.Revision != "" {
+		s += " (revision " + c.Revision + ")"
+	}
+	return s + ": " + strings.Join(c.Facts, ", ")
+}
+
 // The facts a Citation can confirm.
 const (
 	FactDevice      = "device"       // FPGA part (family, size)

@@ -262,3 +262,19 @@ func TestEveryBoardCitesItsFacts(t *testing.T) {
 		t.Errorf("ulx3s-12f did not inherit the ULX3S sources: %+v", a.PinSources)
 	}
 }
+
+func TestCitationString(t *testing.T) {
+	tests := []struct {
+		c    Citation
+		want string
+	}{
+		{Citation{Ref: "github.com/a/b/p.pcf", Facts: []string{FactUART}}, "github.com/a/b/p.pcf: uart"},
+		{Citation{Ref: "github.com/a/b/p.pcf", Commit: "0123456789ab", Revision: "v2", Facts: []string{FactClock, FactLEDs}},
+			"github.com/a/b/p.pcf@0123456789ab (revision v2): clock, leds"},
+	}
+	for _, tc := range tests {
+		if got := tc.c.String(); got != tc.want {
+			t.Errorf("String() = %q, want %q", got, tc.want)
+		}
+	}
+}
