@@ -30,6 +30,7 @@ func TestMutationsCaught(t *testing.T) {
 		{"LIF_MUT_NOSAT", "current saturation removed (wraps)"},
 		{"LIF_MUT_LANE", "lane 1 accumulator address off by one"},
 		{"LIF_MUT_PACK", "the two weights of a packed byte swapped (high nibble first)"},
+		{"LIF_MUT_FROZEN", "a refractory neuron's membrane decays and integrates (V path not held)"},
 	} {
 		t.Run(m.define, func(t *testing.T) {
 			err := runMatrixEntry(t, e, 60, baseSeed(), []string{m.define})

@@ -183,16 +183,20 @@ module lif_core #(
 
     // ---------------------------------------------------------------- memories
     // neuron state: I, V, r, STAT, one word per neuron at its global index
-    reg  [NEUR_AW-1:0] st_raddr, st_waddr;
+    // Each memory is read and written at the pipeline stage that uses it (lif_neuron): I with
+    // the accumulator at the issue (n_ga) and written from stage 5 (st_wai); V and r read for
+    // the neuron in stage 1 (n_gv); STAT for the neuron in stage 6 (n_gs); V, r, STAT written at
+    // the output (st_wa). While idle all of them take the host address.
+    reg  [NEUR_AW-1:0] st_raddr, st_raddr_v, st_raddr_s, st_waddr, st_waddr_i;
     reg  [SMAX-1:0]    st_wi, st_wv, st_ws;
     reg  [3:0]         st_wr;
     reg                st_we_i, st_we_v, st_we_r, st_we_s;
     wire [SMAX-1:0]    st_ri, st_rv, st_rs;
     wire [3:0]         st_rr;
-    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_i (.clk_i(clk_i), .we_i(st_we_i), .waddr_i(st_waddr), .wdata_i(st_wi), .raddr_i(st_raddr), .rdata_o(st_ri));
-    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_v (.clk_i(clk_i), .we_i(st_we_v), .waddr_i(st_waddr), .wdata_i(st_wv), .raddr_i(st_raddr), .rdata_o(st_rv));
-    lif_ram_sdp #(.DW(4),    .AW(NEUR_AW)) u_st_r (.clk_i(clk_i), .we_i(st_we_r), .waddr_i(st_waddr), .wdata_i(st_wr), .raddr_i(st_raddr), .rdata_o(st_rr));
-    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_s (.clk_i(clk_i), .we_i(st_we_s), .waddr_i(st_waddr), .wdata_i(st_ws), .raddr_i(st_raddr), .rdata_o(st_rs));
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_i (.clk_i(clk_i), .we_i(st_we_i), .waddr_i(st_waddr_i), .wdata_i(st_wi), .raddr_i(st_raddr), .rdata_o(st_ri));
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_v (.clk_i(clk_i), .we_i(st_we_v), .waddr_i(st_waddr), .wdata_i(st_wv), .raddr_i(st_raddr_v), .rdata_o(st_rv));
+    lif_ram_sdp #(.DW(4),    .AW(NEUR_AW)) u_st_r (.clk_i(clk_i), .we_i(st_we_r), .waddr_i(st_waddr), .wdata_i(st_wr), .raddr_i(st_raddr_v), .rdata_o(st_rr));
+    lif_ram_sdp #(.DW(SMAX), .AW(NEUR_AW)) u_st_s (.clk_i(clk_i), .we_i(st_we_s), .waddr_i(st_waddr), .wdata_i(st_ws), .raddr_i(st_raddr_s), .rdata_o(st_rs));
 
     // intensity RAM
     reg  [IN_AW-1:0] x_raddr;
@@ -363,28 +367,32 @@ module lif_core #(
     // neuron pass
     reg [SZW-1:0]    n_i;         // issue index
     reg              n_end;       // n_i is the last neuron of the layer
-    reg [NEUR_AW-1:0] n_ga;       // state address of neuron n_i
+    reg [NEUR_AW-1:0] n_ga;       // state address of neuron n_i (I read)
+    reg [NEUR_AW-1:0] n_gv;       // V and r read address: the neuron in lif_neuron's stage 1
+    reg [NEUR_AW-1:0] n_gs;       // STAT read address: the neuron in lif_neuron's stage 6
     reg [AA-1:0]     n_word;
     reg [LANES-1:0]  n_lsel;      // one-hot lane of neuron n_i
     reg              n_v1;
-    reg [LAYER_AW-1:0] n_i1;
     reg [LANES-1:0]  n_lsel1;
     reg              n_last1;     // the neuron is the last one using its accumulator word
     reg [AA-1:0]     n_word1;
     reg              nu_v;        // registered lif_neuron inputs
-    reg [LAYER_AW-1:0] nu_idx;
     reg [SMAX-1:0]   nu_cur, nu_mem, nu_stat;
     reg [3:0]        nu_r;
     reg [ACC_W-1:0]  nu_acc;
     wire             no_v, no_spike;
     wire             no_vw;       // copy of no_v for the state write enables
     wire             no_vs;       // no_v & no_spike
-    wire [LAYER_AW-1:0] no_idx;
+    reg  [LAYER_AW-1:0] no_idx;   // layer index of the lif_neuron output (counts no_v)
     wire [SMAX-1:0]  no_cur, no_mem, no_stat;
+    wire             ni_v;        // lif_neuron's new current (stage 5): I write
+    wire [SMAX-1:0]  ni_cur;
+    wire             n_rdv, n_rds; // lif_neuron reads: V and r, STAT
     wire [3:0]       no_r;
     reg              no_end;      // the layer's last neuron left lif_neuron
     reg [SZW-1:0]    sp_n_q;      // spikes written this pass
     reg [NEUR_AW-1:0] st_wa;      // state write address of the next lif_neuron output
+    reg [NEUR_AW-1:0] st_wai;     // I write address of the next new current (stage 5)
     reg [NEUR_AW-1:0] sp_wa;      // spike list address of the next spike
 
     // Sign extension of a B-bit weight held in an 8-bit lane slot, or in one nibble of it when
@@ -470,13 +478,14 @@ module lif_core #(
         else if (!st_more && gap_q != 2'd0) gap_n = gap_q - 1'b1;
     end
 
-    lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .IW(LAYER_AW)) u_neuron (
+    lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
         .readout_i(c_readout), .subtract_i(c_sub), .refr_i(c_refr), .hi_i(c_hi), .lo_i(c_lo),
         .shift_i(c_shift), .leak_i_i(c_leak_i), .leak_v_i(c_leak_v), .thr_i(c_thr), .first_i(first_q),
-        .valid_i(nu_v), .idx_i(nu_idx), .cur_i(nu_cur), .mem_i(nu_mem), .refc_i(nu_r), .stat_i(nu_stat),
-        .acc_i(nu_acc),
-        .valid_o(no_v), .valid_w_o(no_vw), .vspike_o(no_vs), .idx_o(no_idx), .cur_o(no_cur), .mem_o(no_mem), .refc_o(no_r),
+        .valid_i(nu_v), .cur_i(nu_cur), .acc_i(nu_acc),
+        .rdv_o(n_rdv), .mem_i(nu_mem), .refc_i(nu_r), .rds_o(n_rds), .stat_i(nu_stat),
+        .ivalid_o(ni_v), .icur_o(ni_cur),
+        .valid_o(no_v), .valid_w_o(no_vw), .vspike_o(no_vs), .cur_o(no_cur), .mem_o(no_mem), .refc_o(no_r),
         .spike_o(no_spike), .stat_o(no_stat)
     );
 
@@ -484,17 +493,20 @@ module lif_core #(
     // Selects are state bits; addresses are registers (counters or the registered host address).
     always @* begin
         st_raddr = idle_m ? hq_addr[NEUR_AW+1:2] : n_ga;
+        st_raddr_v = idle_m ? hq_addr[NEUR_AW+1:2] : n_gv;
+        st_raddr_s = idle_m ? hq_addr[NEUR_AW+1:2] : n_gs;
         st_waddr = idle_m ? hq_addr[NEUR_AW+1:2] : s_clear ? clr_a : st_wa;
+        st_waddr_i = idle_m ? hq_addr[NEUR_AW+1:2] : s_clear ? clr_a : st_wai;
         if (idle_m) begin
             st_wi = hq_wdata[SMAX-1:0]; st_wv = hq_wdata[SMAX-1:0];
             st_wr = hq_wdata[3:0];      st_ws = hq_wdata[SMAX-1:0];
         end else if (s_clear) begin
             st_wi = {SMAX{1'b0}}; st_wv = {SMAX{1'b0}}; st_wr = 4'd0; st_ws = {SMAX{1'b0}};
         end else begin
-            st_wi = no_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
+            st_wi = ni_cur; st_wv = no_mem; st_wr = no_r; st_ws = no_stat;
         end
         // hq_wst only while idle, no_v only in a neuron pass
-        st_we_i = hq_wst[0] | s_clear | no_vw;
+        st_we_i = hq_wst[0] | s_clear | ni_v;
         st_we_v = hq_wst[1] | s_clear | no_vw;
         st_we_r = hq_wst[2] | s_clear | no_vw;
         st_we_s = hq_wst[3] | s_clear | no_vw;
@@ -678,7 +690,11 @@ module lif_core #(
                 n_i <= {SZW{1'b0}};
                 n_end <= c_size0;
                 n_ga <= c_sbase;
+                n_gv <= c_sbase;
+                n_gs <= c_sbase;
                 st_wa <= c_sbase;
+                st_wai <= c_sbase;
+                no_idx <= {LAYER_AW{1'b0}};
                 sp_wa <= c_sbase;
                 n_word <= {AA{1'b0}};
                 n_lsel <= {{(LANES-1){1'b0}}, 1'b1};
@@ -692,7 +708,13 @@ module lif_core #(
             n_lsel <= rotl1(n_lsel);
             if (n_lsel[LANES-1]) n_word <= n_word + 1'b1;
         end
-        if (no_v) st_wa <= st_wa + 1'b1;
+        if (n_rdv) n_gv <= n_gv + 1'b1;
+        if (n_rds) n_gs <= n_gs + 1'b1;
+        if (ni_v) st_wai <= st_wai + 1'b1;
+        if (no_v) begin
+            st_wa <= st_wa + 1'b1;
+            no_idx <= no_idx + 1'b1;
+        end
         if (no_vs) begin
             sp_n_q <= sp_n_q + 1'b1;
             sp_wa <= sp_wa + 1'b1;
@@ -849,11 +871,9 @@ module lif_core #(
     end
     always @(posedge clk_i) begin
         n_v1 <= s_neu;
-        n_i1 <= n_i[LAYER_AW-1:0];
         n_lsel1 <= n_lsel;
         n_word1 <= n_word;
         nu_v <= n_v1;
-        nu_idx <= n_i1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
         n_last1 <= n_lsel[LANES-1] || n_end;
         nu_acc <= acc_lane;

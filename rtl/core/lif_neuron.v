@@ -3,24 +3,32 @@
 // ten register stages. Mirrors sim (layerState.update, Decay, Saturate). Every stage holds at
 // most one carry chain (or a short mux) between registers, for fmax on iCE40.
 //
-//   in -> s1: decay products q = floor(x*leak/4096) (lif_decay); acc << H[1:0]
-//   s1 -> s2: decayed I and V (x - q); acc << H[4:2]                           [S-7, S-8]
+//   in -> s1: decay product qi = floor(I*leak/4096) (lif_decay); acc << H[1:0]
+//   s1 -> s2: decayed I (I - qi); acc << H[4:2]                                [S-7, S-8]
 //   s2 -> s3: isum = decay(I) + (acc << H)[SMAX+1:0] (SMAX+3 bits), and whether acc << H is
 //             outside SMAX+2 bits (then isum is beyond every S-bit range: its sign decides)
-//   s3 -> s4: partial overflow flags of isum (masked OR trees)
-//   s4 -> s5: I' = sat_S(isum)                                                 [S-9]
-//   s5 -> s6: vsum = decay(V) + I'          (exact, SMAX+1 bits)
+//   s3 -> s4: partial overflow flags of isum (masked OR trees);
+//             V and r arrive (mem_i, refc_i): decay product qv, zero when frozen
+//   s4 -> s5: I' = sat_S(isum) (icur_o, written back from here); decayed V (V - qv)  [S-9]
+//   s5 -> s6: vsum = decay(V) + I', or + 0 when frozen (exact, SMAX+1 bits)
 //   s6 -> s7: overflow flags of vsum (masked OR trees)
 //   s7 -> s8: v = sat_S(vsum); d = vsum - theta (hi - theta when saturated high)  [S-10, S-11]
-//   s8 -> s9: fire = (r == 0) & (d >= 0); frozen = (r != 0); v > max in two halves; count + 1
+//   s8 -> s9: the statistic arrives (stat_i); fire = (r == 0) & (d >= 0); frozen = (r != 0);
+//             v > max in two halves; count + 1
 //   s9 -> out: select V / r / statistic by fire, frozen, readout               [S-10]
+//
+// Only what a stage needs is carried: the core reads V and r for the neuron in stage 1 (rdv_o)
+// and the statistic for the neuron in stage 6 (rds_o), two clocks (RAM, register) before they
+// are used, and writes I from stage 5 (ivalid_o, icur_o); the neuron index is the core's
+// counter. A frozen (refractory) neuron runs its stored V through the V path unchanged (decay
+// product and current forced to 0): V lies within the S-bit range, so the saturation keeps it
+// and no copy of V travels along the pipeline. cur_o repeats I' for the update stream only.
 //
 // Layer parameters must be stable while a pass is in flight. State values are S-bit two's
 // complement numbers sign-extended to SMAX bits; hi_i/lo_i are sat_S's bounds for the layer.
 module lif_neuron #(
     parameter integer SMAX  = 16, // stored state width, 8..24
-    parameter integer ACC_W = 32, // accumulator width, 8..32
-    parameter integer IW    = 16  // neuron index width carried along, >= 1
+    parameter integer ACC_W = 32  // accumulator width, 8..32
 ) (
     input  wire                    clk_i,
     input  wire                    rst_i,
@@ -35,20 +43,23 @@ module lif_neuron #(
     input  wire [11:0]             leak_v_i,    // membrane leak
     input  wire signed [SMAX-1:0]  thr_i,       // threshold, >= 1
     input  wire                    first_i,     // first step of the sample (readout max resets)
-    // neuron in
+    // neuron in: I and the accumulator with valid_i (stage 0)
     input  wire                    valid_i,
-    input  wire [IW-1:0]           idx_i,
     input  wire signed [SMAX-1:0]  cur_i,
-    input  wire signed [SMAX-1:0]  mem_i,
-    input  wire [3:0]              refc_i,
-    input  wire signed [SMAX-1:0]  stat_i,      // spike count (lif) or max V (readout)
     input  wire signed [ACC_W-1:0] acc_i,
+    output wire                    rdv_o,       // a neuron is in stage 1: read its V and r now
+    input  wire signed [SMAX-1:0]  mem_i,       // V of the neuron in stage 3
+    input  wire [3:0]              refc_i,      // r of the neuron in stage 3
+    output wire                    rds_o,       // a neuron is in stage 6: read its statistic now
+    input  wire signed [SMAX-1:0]  stat_i,      // spike count (lif) or max V (readout), stage 8
+    // new current, five clocks ahead of valid_o
+    output wire                    ivalid_o,
+    output wire signed [SMAX-1:0]  icur_o,
     // neuron out
     output reg                     valid_o,
     (* keep *) output reg          valid_w_o,   // copy of valid_o (state write enables), kept apart
     output reg                     vspike_o,    // valid_o & spike_o (spike list writes)
-    output reg  [IW-1:0]           idx_o,
-    output reg  signed [SMAX-1:0]  cur_o,
+    output reg  signed [SMAX-1:0]  cur_o,       // = icur_o five clocks later (update stream)
     output reg  signed [SMAX-1:0]  mem_o,
     output reg  [3:0]              refc_o,
     output reg                     spike_o,
@@ -58,26 +69,28 @@ module lif_neuron #(
     localparam integer VW = SMAX + 1;
     localparam integer IXW = SMAX + 3; // |decay(I)| < 2^SMAX plus |acc << H| < 2^(SMAX+1)
 
-    // stage 1: decay products
+    // decay products: I at stage 0, V at stage 3
     wire signed [SMAX-1:0] qi, qv;
     lif_decay #(.W(SMAX)) u_dec_i (.x_i(cur_i), .leak_i(leak_i_i), .q_o(qi));
     lif_decay #(.W(SMAX)) u_dec_v (.x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
 
     reg [9:1]              v;          // valid per stage
-    reg [IW-1:0]           i1, i2, i3, i4, i5, i6, i7, i8, i9;
-    reg [3:0]              r1, r2, r3, r4, r5, r6, r7, r8;
-    reg signed [SMAX-1:0]  st1, st2, st3, st4, st5, st6, st7, st8, st9; // statistic
-    reg signed [SMAX-1:0]  m1, m2, m3, m4, m5, m6, m7, m8, m9;         // stored V (frozen when refractory)
-    reg signed [SMAX-1:0]  cur1, mem1, qi1, qv1;
+    reg [3:0]              r4, r5, r6, r7, r8;
+    reg signed [SMAX-1:0]  st9;                          // statistic
+    reg signed [SMAX-1:0]  cur1, qi1;
     reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
-    reg signed [SMAX-1:0]  dv2, dv3, dv4, dv5;           // decay(V) lies between 0 and V
     reg signed [XW-1:0]    accsh2;
     reg signed [IXW-1:0]   isum3;                        // decay(I) + low bits of acc << H
     reg                    aovf3, asgn3;                 // acc << H outside IXW-1 bits; its sign
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
     reg                    ih4, il4, inh4, inl4, isg4; // partial overflow flags
-    reg signed [SMAX-1:0]  cur5, cur6, cur7, cur8, cur9;
+    reg signed [SMAX-1:0]  mem4, qv4;                    // V; its decay product (0 when frozen)
+    reg                    frz4;                         // frozen: lif and r != 0
+    reg signed [SMAX-1:0]  dv5;                          // decay(V) lies between 0 and V
+    reg signed [SMAX-1:0]  cur5;                         // I'
+    reg signed [SMAX-1:0]  cur5m;                        // I', 0 when frozen (the V path's input)
+    reg signed [SMAX-1:0]  cur6, cur7, cur8, cur9;       // I' for cur_o only
     reg signed [SMAX-1:0]  vsum7;
     reg                    vpos7, vneg7;
     reg signed [VW-1:0]    vsum6;
@@ -89,6 +102,11 @@ module lif_neuron #(
     reg signed [SMAX:0]    hmt_q;                        // hi - theta (v saturated high)
     reg signed [SMAX-1:0]  sub9, stp9;                   // V after a spike; statistic + 1
     reg [3:0]              rm9;                          // r - 1
+
+    assign rdv_o = v[1];
+    assign rds_o = v[6];
+    assign ivalid_o = v[5];
+    assign icur_o = cur5;
 
     // masks of the bits at and above S-1 (hi_i has ones below S-1, lo_i = ~hi_i)
     wire [SMAX-2:0]    imask = ~hi_i[SMAX-2:0];
@@ -121,76 +139,78 @@ module lif_neuron #(
     wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? ~hi_i : isum4;
 `endif
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
+`ifdef LIF_MUT_FROZEN
+    // Mutation: a refractory neuron's membrane still decays (its V path is not held).
+    wire frz3 = 1'b0;
+`else
+    wire frz3 = !readout_i && (refc_i != 4'd0);
+`endif
 
     always @(posedge clk_i) begin
         v <= {v[8:1], valid_i};
         // stage 1
-        i1 <= idx_i; r1 <= refc_i; st1 <= stat_i; m1 <= mem_i;
-        cur1 <= cur_i; mem1 <= mem_i; qi1 <= qi; qv1 <= qv;
+        cur1 <= cur_i; qi1 <= qi;
         acc1 <= acc_x <<< shift_i[1:0];
         // stage 2
-        i2 <= i1; r2 <= r1; st2 <= st1; m2 <= m1;
         di2 <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};
-        dv2 <= mem1 - qv1;
         accsh2 <= acc1 <<< {shift_i[4:2], 2'b00};
         // stage 3
-        i3 <= i2; r3 <= r2; st3 <= st2; m3 <= m2; dv3 <= dv2;
         isum3 <= isum;
         aovf3 <= !(&atop) && (|atop);
         asgn3 <= accsh2[XW-1];
-        // stage 4
-        i4 <= i3; r4 <= r3; st4 <= st3; m4 <= m3; dv4 <= dv3;
+        // stage 4 (V and r arrive)
         isum4 <= isum3[SMAX-1:0];
         // an overflowing acc << H decides by its sign alone
         isg4 <= aovf3 ? asgn3 : isum3[IXW-1];
         ih4 <= aovf3 || (|itop); inh4 <= aovf3 || !(&itop);
         il4 <= |(ilow & imask); inl4 <= |(~ilow & imask);
+        mem4 <= mem_i; r4 <= refc_i; frz4 <= frz3;
+        qv4 <= frz3 ? {SMAX{1'b0}} : qv;
         // stage 5
-        i5 <= i4; r5 <= r4; st5 <= st4; m5 <= m4; dv5 <= dv4;
+        r5 <= r4;
+        dv5 <= mem4 - qv4;
         cur5 <= inew;
+        cur5m <= frz4 ? {SMAX{1'b0}} : inew;
         // stage 6
-        i6 <= i5; r6 <= r5; st6 <= st5; m6 <= m5; cur6 <= cur5;
-        vsum6 <= {dv5[SMAX-1], dv5} + {cur5[SMAX-1], cur5};
+        r6 <= r5; cur6 <= cur5;
+        vsum6 <= {dv5[SMAX-1], dv5} + {cur5m[SMAX-1], cur5m};
         // stage 7
-        i7 <= i6; r7 <= r6; st7 <= st6; m7 <= m6; cur7 <= cur6;
+        r7 <= r6; cur7 <= cur6;
         vsum7 <= vsum6[SMAX-1:0];
         vpos7 <= !vsum6[VW-1] && |(vsum6[SMAX-1:0] & vmask);
         vneg7 <= vsum6[VW-1] && |(~vsum6[SMAX-1:0] & vmask);
         // stage 8
-        i8 <= i7; r8 <= r7; st8 <= st7; m8 <= m7; cur8 <= cur7;
+        r8 <= r7; cur8 <= cur7;
         vs8 <= vnew;
         vd8 <= {vsum7[SMAX-1], vsum7} - {thr_i[SMAX-1], thr_i};
         vpos8 <= vpos7; vneg8 <= vneg7;
         hmt_q <= {hi_i[SMAX-1], hi_i} - {thr_i[SMAX-1], thr_i}; // per layer (parameters are static)
-        // stage 9
-        i9 <= i8; st9 <= st8; m9 <= m8; cur9 <= cur8; vs9 <= vs8;
+        // stage 9 (the statistic arrives)
+        st9 <= stat_i; cur9 <= cur8; vs9 <= vs8;
         frozen9 <= !readout_i && (r8 != 4'd0);
         fire9 <= !readout_i && (r8 == 4'd0) && !vneg8 && (vpos8 ? !hmt_q[SMAX] : !vd8[SMAX]);
-        gth9 <= ($signed(vs8[SMAX-1:HB]) > $signed(st8[SMAX-1:HB]));
-        eqh9 <= (vs8[SMAX-1:HB] == st8[SMAX-1:HB]);
-        gtl9 <= ($unsigned(vs8[HB-1:0]) > $unsigned(st8[HB-1:0]));
+        gth9 <= ($signed(vs8[SMAX-1:HB]) > $signed(stat_i[SMAX-1:HB]));
+        eqh9 <= (vs8[SMAX-1:HB] == stat_i[SMAX-1:HB]);
+        gtl9 <= ($unsigned(vs8[HB-1:0]) > $unsigned(stat_i[HB-1:0]));
         sub9 <= !subtract_i ? {SMAX{1'b0}} : vpos8 ? hmt_q[SMAX-1:0] : vd8[SMAX-1:0];
-        stp9 <= st8 + 1'b1;
+        stp9 <= stat_i + 1'b1;
         rm9 <= r8 - 4'd1;
-        // output
-        valid_o <= v[9]; idx_o <= i9; cur_o <= cur9;
+        // output: a frozen neuron's vs9 is its stored V (held by the V path)
+        valid_o <= v[9]; cur_o <= cur9;
         valid_w_o <= v[9];
         spike_o <= fire9;
         vspike_o <= v[9] && fire9;
+        mem_o <= fire9 ? sub9 : vs9;
         if (readout_i) begin
-            mem_o  <= vs9;
             refc_o <= 4'd0;
             stat_o <= (first_i || gth9 || (eqh9 && gtl9)) ? vs9 : st9;
         end else if (frozen9) begin
-            mem_o  <= m9;
             refc_o <= rm9;
             stat_o <= st9;
         end else if (fire9) begin
-            mem_o  <= sub9;
             refc_o <= refr_i;
             stat_o <= stp9;
         end else begin
-            mem_o  <= vs9;
             refc_o <= 4'd0;
             stat_o <= st9;
         end
