@@ -234,8 +234,10 @@ module link_engine #(
     reg [71:0] hdr_q;      // body bytes 0..8
     reg [6:0]  i_q;        // byte index of table answers
     localparam integer NW = ((AW > IAW) ? AW : IAW) + 1;
-    localparam [NW-1:0] N0 = 0, N1 = 1, N2 = 2, N4 = 4, N32 = 32;
-    reg [NW-1:0] n_q;      // remaining bytes of a loop
+    localparam [NW-1:0] N0 = 0, N1 = 1;
+    // what is left of a loop, counted down by one: bytes (WRITE, READ of the input RAM, staged
+    // intensities), 32-bit words (READ of the core or the trace, STATUS) or 16-bit event words
+    reg [NW-1:0] n_q;
     reg [AW-1:0] ta_q;     // answer write address
     reg [7:0]  fin_type_q;
     reg [AW-1:0] fin_len_q;
@@ -248,9 +250,7 @@ module link_engine #(
     // run
     reg [31:0] clocks_q;
     reg [IN_AW+15:0] spikes_q;
-    reg        mode_q, keep_q, trace_q;
-    reg [15:0] steps_q;
-    reg [IAW:0] inlen_q;
+    reg        trace_q;
     // registered compares (their operands are stable for at least a clock where they are used)
     reg         eleft_zero_q, inlen_nz_q, inlen_lt2_q;
     reg [3:0]  nl_q;
@@ -274,6 +274,13 @@ module link_engine #(
     wire [31:0] spikes32 = {{(16-IN_AW){1'b0}}, spikes_q};
 
     wire [7:0]  space  = hdr_q[7:0];
+    // RUN's arguments are read from the header where they arrived (hdr_q holds until the next
+    // frame, which the engine takes only after this RUN's answer): steps u32, flags u8,
+    // input_len u32 (only the low 16 and IAW + 1 bits pass the checks of S_RUN)
+    wire [15:0] a_steps = hdr_q[15:0];
+    wire        a_mode  = hdr_q[32];
+    wire        a_keep  = hdr_q[33];
+    wire [IAW:0] a_inlen = hdr_q[40+IAW:40];
     wire [31:0] addr32 = hdr_q[47:16];
     wire [15:0] rcount = hdr_q[63:48];
     wire [AW-1:0] blen = body_len_i[AW-1:0];  // frames are at most MAXBODY < 2^AW
@@ -345,8 +352,8 @@ module link_engine #(
     reg [15:0] eleft_q;    // steps left to feed (S_TCHK: steps left to check)
     always @(posedge clk_i) begin
         eleft_zero_q <= eleft_q == 16'd0;
-        inlen_nz_q <= inlen_q != 0;
-        inlen_lt2_q <= inlen_q < 2;
+        inlen_nz_q <= a_inlen != 0;
+        inlen_lt2_q <= a_inlen[IAW:1] == 0;
     end
     reg [7:0]  elo_q;
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
@@ -357,8 +364,8 @@ module link_engine #(
     assign host_we_o    = (st_q[I_CW]);
     assign host_addr_o  = caddr_q;
     assign host_wdata_o = word_q;
-    assign run_steps_o  = {16'd0, steps_q};
-    assign run_mode_o   = mode_q;
+    assign run_steps_o  = {16'd0, a_steps};
+    assign run_mode_o   = a_mode;
 
     // range checks of WRITE/READ (one adder each)
     // input RAM range of a WRITE (addr + blen - 6) and of a READ (addr + rcount): no type mux
@@ -379,9 +386,9 @@ module link_engine #(
         r_big <= rcount[15:AW] != 0 || rcount[AW-1:0] > MAXBODY[AW-1:0];
         sp6 <= (space == 8'd6); sp8 <= (space == 8'd8); sp10 <= (space == 8'd10); sp11 <= (space == 8'd11);
         a16z <= (addr32[31:16] == 16'd0);
-        bl6 <= (blen == B6); bl8 <= (blen == B8); bl9 <= (blen == B9); bl_lt6 <= (blen < B6);
+        bl6 <= (blen == B6); bl8 <= (blen == B8); bl9 <= (blen == B9); bl_lt6 <= (blen[AW-1:3] == 0) && !(blen[2] && blen[1]); // blen < 6
         w_zero <= (wcount == B0); w_word <= (wcount[1:0] == 2'd0); r_zero <= (rcount == 16'd0);
-        hello_v <= hdr_q[7:0] <= 8'd1 && hdr_q[15:8] >= 8'd1;
+        hello_v <= hdr_q[7:1] == 7'd0 && hdr_q[15:8] != 8'd0; // min <= 1 <= max
         // RUN's argument checks (used in S_RUN, after S_PREP)
         run_steps_bad <= hdr_q[31:0] == 32'd0 || hdr_q[31:16] != 16'd0 || (hdr_q[34] && TAW == 0);
         run_inlen_big <= (hdr_q[71:41+IAW] != 0) || (hdr_q[40+IAW] && hdr_q[39+IAW:40] != 0);
@@ -468,7 +475,12 @@ module link_engine #(
     reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
     reg  [NS-1:0] p_next;    // S_DISP's next state when there is no error
     reg  [1:0]  p_wkind;
+    reg  [NW-1:0] p_n;     // the loop count S_DISP loads into n_q
+    /* verilator lint_off UNUSEDSIGNAL */ // counts are at most MAXBODY < 2^AW (r_big)
+    wire [15:0] rwords = {2'b00, rcount[15:2]};
+    /* verilator lint_on UNUSEDSIGNAL */
     localparam [PW-1:0] EIGHT = 8;
+    localparam [NW-1:0] N8 = 8;
     reg  [PW-1:0] p_tr_ra; // word 8 + addr / 4 (addr < 2^(TA+2) when the range check passes)
     always @(posedge clk_i) begin
         p_hello <= (type_i == 8'h01);
@@ -479,6 +491,8 @@ module link_engine #(
         p_status <= (type_i == 8'h03);
         p_trace <= (type_i == 8'h06) && sp8;
         p_tr_ra <= addr32[PW+1:2] + EIGHT;
+        p_n <= (type_i == 8'h05) ? {{(NW-AW){1'b0}}, wcount} : (type_i == 8'h03) ? N8 :
+               (sp8 || sp10) ? rwords[NW-1:0] : rcount[NW-1:0];
         p_err <= 4'd0;
         p_wkind <= 2'd0;
         case (type_i)
@@ -544,14 +558,14 @@ module link_engine #(
             E_CC: begin elo_q <= in_q; e_q <= E_CD; end
             E_CD: begin
                 ecnt_q <= ev16[IN_AW:0];
-                n_q <= n_q - N2;
+                n_q <= n_q - 1'b1;
                 e_q <= (ev16 == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
             E_IB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
             E_IC: begin
                 evi_q <= evi_ram[IN_AW-1:0];
-                n_q <= n_q - N2;
+                n_q <= n_q - 1'b1;
                 e_q <= E_BEAT;
             end
             E_BEAT: if (ev_ready_i) begin
@@ -561,7 +575,7 @@ module link_engine #(
             E_EOS: if (ev_ready_i) begin
                 eleft_q <= eleft_q - 1'b1;
                 if (eleft_q == 16'd1) e_q <= E_OFF;
-                else if (n_q < N2) e_q <= E_EOS;
+                else if (n_q == N0) e_q <= E_EOS; // no 16-bit word left
                 else e_q <= E_CA;
             end
             default: ;
@@ -604,7 +618,7 @@ module link_engine #(
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= 0;
             rx_raddr_o <= 10;
-            n_q <= p_write ? {{(NW-AW){1'b0}}, wcount} : p_status ? N32 : rcount[NW-1:0];
+            n_q <= p_n;
             ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? p_tr_ra : addr32[PW-1:0]);
             stat_q <= p_status;
             caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
@@ -706,15 +720,15 @@ module link_engine #(
         end
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
-            n_q <= n_q - N4;
+            n_q <= n_q - 1'b1;
             ret_q <= S_PUT; p_q <= 2'd3;
-            ret2_q <= (n_q == N4) ? S_FIN : S_RC;
+            ret2_q <= (n_q == N1) ? S_FIN : S_RC;
             st_q <= S_CR;
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
         st_q[I_TR]: if (!st_wait) begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
-            n_q <= n_q - N4;
-            ret2_q <= (n_q != N4) ? S_TR : stat_q ? S_STATUS : S_FIN;
+            n_q <= n_q - 1'b1;
+            ret2_q <= (n_q != N1) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
             st_q <= S_TRD;
         end
@@ -725,11 +739,7 @@ module link_engine #(
         end
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
-            steps_q <= hdr_q[15:0];
-            mode_q  <= hdr_q[32];
-            keep_q  <= hdr_q[33];
             trace_q <= 1'b0;
-            inlen_q <= hdr_q[40+IAW:40];
             caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
@@ -753,7 +763,7 @@ module link_engine #(
                 end
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
-                    eleft_q <= steps_q;
+                    eleft_q <= a_steps;
                     rem_q <= TW[RW-1:0];
                     // out_big_q: SIZE (the word before this one) exceeds what one answer holds
                     if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; st_q <= S_ERR; end
@@ -771,8 +781,8 @@ module link_engine #(
                 err_q <= 4'd7; st_q <= S_ERR;
             end else if (!hdr_q[34] || eleft_zero_q) begin
                 trace_q <= hdr_q[34];
-                n_q <= {{(NW-IAW-1){1'b0}}, inlen_q};
-                st_q <= (mode_q && inlen_nz_q) ? S_INT_RD : S_GO;
+                n_q <= {{(NW-IAW-1){1'b0}}, a_inlen};
+                st_q <= (a_mode && inlen_nz_q) ? S_INT_RD : S_GO;
             end else begin
                 eleft_q <= eleft_q - 1'b1;
                 rem_q <= rem_next;
@@ -789,11 +799,12 @@ module link_engine #(
         end
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
-            run_clear_o <= !keep_q || clear_pend_q;
+            run_clear_o <= !a_keep || clear_pend_q;
             clear_pend_q <= 1'b0;
             clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
-            ptr_q <= 0; eleft_q <= steps_q; // n_q = input_len (S_TCHK): bytes left to feed
-            e_q <= mode_q ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
+            ptr_q <= 0; eleft_q <= a_steps;
+            n_q <= {{(NW-IAW){1'b0}}, a_inlen[IAW:1]}; // 16-bit words left to feed
+            e_q <= a_mode ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
             st_q <= S_WAIT;
         end
         st_q[I_WAIT]: begin

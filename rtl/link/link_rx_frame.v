@@ -42,7 +42,9 @@ module link_rx_frame #(
     localparam [WI-1:0] WMASK = WM[WI-1:0];
     reg  [7:0]  type_m [0:(1<<WI)-1];
     reg  [7:0]  seq_m  [0:(1<<WI)-1];
+    /* verilator lint_off UNUSEDSIGNAL */ // with one slot (WSH = 0) cur_len_q is the length
     reg  [15:0] len_m  [0:(1<<WI)-1];
+    /* verilator lint_on UNUSEDSIGNAL */
     reg  [WI-1:0] wslot_q, rslot_q;
     reg  [WSH:0]  count_q;
     reg  [15:0]   cur_len_q;
@@ -54,11 +56,13 @@ module link_rx_frame #(
     // With several slots the fields of the presented slot are read from small LUT RAMs and
     // registered (a frame's fields are stable while it is presented; after frame_ack_i they
     // follow the next slot one clock after frame_valid_o). With one slot they are registers.
+    // (With one slot the length is cur_len_q itself: bytes are only stored while the slot is
+    // free, so it is not overwritten while its frame is presented.)
     generate
         if (WSH == 0) begin : g_one
             assign type_o = type_m[rs];
             assign seq_o = seq_m[rs];
-            assign body_len_o = len_m[rs];
+            assign body_len_o = cur_len_q;
         end else begin : g_reg
             reg [7:0]  type_q, seq_q;
             reg [15:0] len_q;
@@ -81,17 +85,24 @@ module link_rx_frame #(
     reg [AW:0] n_q;        // raw bytes stored (at most MAXBODY + 6 < 2^AW)
     reg        max_q;      // n_q == MAXBODY + 6: the next byte makes the block too long
     reg        ge6_q;      // n_q >= 6
-    reg [16:0] exp_q;      // the length field + 6: the raw bytes an intact frame has
+    // the raw bytes an intact frame has: the length field + 6 (registered, it settles long before
+    // the delimiter); n_q < 2^AW, so a length field of 2^AW or more never matches (len_hi_z_q)
+    reg [AW:0] exp_q;
+    reg        len_hi_z_q;
     localparam integer NMAXI = MAXBODY + 5;
-    localparam [AW:0] NMAX_M1 = NMAXI[AW:0], N5 = 5;
-    always @(posedge clk_i) exp_q <= {1'b0, cur_len_q} + 17'd6; // settles long before the delimiter
+    localparam [AW:0] NMAX_M1 = NMAXI[AW:0], N5 = 5, SIX = 6;
+    always @(posedge clk_i) begin
+        exp_q <= {1'b0, cur_len_q[AW-1:0]} + SIX;
+        len_hi_z_q <= cur_len_q[15:AW] == 0;
+    end
     /* verilator lint_off UNUSEDSIGNAL */ // the slot bit is unused with one slot (WSH = 0)
     wire [WI+AW-1:0] wfull = {ws, n_q[AW-1:0]};
     wire [16:0] n17 = {{(16-AW){1'b0}}, n_q};
     /* verilator lint_on UNUSEDSIGNAL */
+    wire exp_ok = len_hi_z_q && exp_q == n_q;
     // a delimiter that ends an intact frame with room for it
     wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd0 &&
-                  ge6_q && crc_q == 16'h0000 && exp_q == n17;
+                  ge6_q && crc_q == 16'h0000 && exp_ok;
     reg [7:0]  left_q;     // bytes left in the current COBS block (0: next byte is a code)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
     reg        started_q;  // a code byte has been seen
