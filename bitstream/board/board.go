@@ -27,6 +27,13 @@ type Board struct {
 	UART          UART     `yaml:"uart" json:"uart"`
 	LEDs          []string `yaml:"leds" json:"leds"`
 	LEDsActiveLow bool     `yaml:"leds_active_low,omitempty" json:"leds_active_low,omitempty"`
+	// LEDIOStandard is the LEDs' ECP5 IO_TYPE when their bank's voltage differs from the
+	// board's IOStandard (ECP5-EVN: LVCMOS25); "" means IOStandard.
+	LEDIOStandard string `yaml:"leds_io_standard,omitempty" json:"leds_io_standard,omitempty"`
+	// Ties are outputs the generated top level drives to a constant level to keep a part of
+	// the board out of the way (UPduino v3: the SPI flash's chip select high, because the
+	// UART shares the flash's data pins).
+	Ties []Tie `yaml:"ties,omitempty" json:"ties,omitempty"`
 	Program       Program  `yaml:"program" json:"program"`
 	USB           []USBID  `yaml:"usb,omitempty" json:"usb,omitempty"`
 	// PinSources (the YAML key is "source") says where the facts above were checked: one
@@ -91,6 +98,14 @@ func (b *Board) Cites(fact string) bool {
 		}
 	}
 	return false
+}
+
+// Tie is one output pin held at a constant level.
+type Tie struct {
+	Name  string `yaml:"name" json:"name"`   // what the pin is (flash_cs_n), for the generated comments
+	Pin   string `yaml:"pin" json:"pin"`
+	Level int    `yaml:"level" json:"level"` // 0 or 1
+	Note  string `yaml:"note,omitempty" json:"note,omitempty"`
 }
 
 // Clock is the board oscillator and how it reaches a PLL.
@@ -247,6 +262,17 @@ func (b *Board) Validate() error {
 			return err
 		}
 	}
+	for i, t := range b.Ties {
+		if t.Level != 0 && t.Level != 1 {
+			return fmt.Errorf("%s: ties[%d] (%s): level must be 0 or 1, got %d", b.Name, i, t.Name, t.Level)
+		}
+		if !isIdent(t.Name) {
+			return fmt.Errorf("%s: ties[%d]: name %q must be a Verilog identifier (letters, digits, _)", b.Name, i, t.Name)
+		}
+		if err := use(t.Pin, fmt.Sprintf("ties[%d]", i)); err != nil {
+			return err
+		}
+	}
 	for i, u := range b.USB {
 		if !isHex4(u.VID) || !isHex4(u.PID) {
 			return fmt.Errorf("%s: usb[%d]: vid and pid must be four hex digits, got %q:%q", b.Name, i, u.VID, u.PID)
@@ -293,6 +319,18 @@ func (c Citation) validate() error {
 		}
 	}
 	return nil
+}
+
+func isIdent(s string) bool {
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isHex4(s string) bool {

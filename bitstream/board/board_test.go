@@ -95,6 +95,18 @@ func TestUserFile(t *testing.T) {
 		{"unknown unverified fact", `boards:
   - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, unverified: [colour]}
 `, `unverified: fact "colour" is unknown`},
+		{"tie", `boards:
+  - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, ties: [{name: flash_cs_n, pin: "16", level: 1}]}
+`, ""},
+		{"tie on a used pin", `boards:
+  - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, ties: [{name: cs, pin: "3", level: 1}]}
+`, "pin 3 is used by both uart.tx and ties[0]"},
+		{"tie level", `boards:
+  - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, ties: [{name: cs, pin: "16", level: 2}]}
+`, "level must be 0 or 1"},
+		{"tie name", `boards:
+  - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, ties: [{name: "cs-n", pin: "16", level: 1}]}
+`, "must be a Verilog identifier"},
 		{"bad usb", `boards:
   - {name: x, family: ice40, device: up5k, package: sg48, clock: {pin: "35", mhz: 12, pll: core}, uart: {rx: "2", tx: "3"}, usb: [{vid: "403", pid: "6010"}]}
 `, "four hex digits"},

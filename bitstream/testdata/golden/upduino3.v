@@ -5,8 +5,10 @@ module lifkit_board_top (
     input  wire clk_pin,
     input  wire uart_rx,
     output wire uart_tx,
-    output wire [2:0] led
+    output wire [2:0] led,
+    output wire tie_flash_cs_n
 );
+    assign tie_flash_cs_n = 1'b1; // pin 16: upduino.pdc: keep the SPI flash deselected; the UART shares its data pins 14/15
     wire clk;
     wire locked;
     // SB_PLL40_CORE: 12 MHz / (DIVR+1) * (DIVF+1) / 2^DIVQ = 48.0000 MHz (PFD 12.000 MHz, VCO 768.000 MHz)

@@ -29,35 +29,38 @@ func loadBoards(file string) (*board.Database, error) {
 // NewBoardsCommand returns `lifkit boards`.
 func NewBoardsCommand() *cobra.Command {
 	var file string
-	var asJSON bool
+	var asJSON, verbose bool
 	cmd := &cobra.Command{
 		Use:   "boards",
 		Short: "List the boards lifkit builds bitstreams for",
 		Long: `List the board database: FPGA, package, clock, host-link UART pins, how the board is
 programmed and its USB IDs. Add or override boards with a YAML file of the same layout as
-bitstream/board/boards.yaml (--boards FILE or LIFKIT_BOARDS=FILE).`,
+bitstream/board/boards.yaml (--boards FILE or LIFKIT_BOARDS=FILE). ORIGIN says whether a
+board is built in or comes from a user file; --verbose adds, per board, the published
+constraint files its pins were checked against and the facts no file confirms.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := loadBoards(file)
 			if err != nil {
 				return err
 			}
-			return printBoards(cmd.OutOrStdout(), db, asJSON)
+			return printBoards(cmd.OutOrStdout(), db, asJSON, verbose)
 		},
 	}
 	cmd.Flags().StringVar(&file, "boards", "", "extra board file (YAML), overrides boards of the same name")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the database as JSON")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print where each board's pins were checked, and what is unverified")
 	return cmd
 }
 
-func printBoards(w io.Writer, db *board.Database, asJSON bool) error {
+func printBoards(w io.Writer, db *board.Database, asJSON, verbose bool) error {
 	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(db.All())
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "BOARD\tFPGA\tPACKAGE\tCLOCK\tUART RX/TX\tPROGRAM\tUSB\tSOURCE")
+	fmt.Fprintln(tw, "BOARD\tFPGA\tPACKAGE\tCLOCK\tUART RX/TX\tPROGRAM\tUSB\tORIGIN")
 	for _, b := range db.All() {
 		var ids []string
 		for _, u := range b.USB {
@@ -69,7 +72,22 @@ func printBoards(w io.Writer, db *board.Database, asJSON bool) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%g MHz @%s\t%s/%s\t%s\t%s\t%s\n", b.Name, b.DeviceInfo().Part, b.Package,
 			b.Clock.MHz, b.Clock.Pin, b.UART.RX, b.UART.TX, b.Program.Tool, strings.Join(ids, ","), b.Source)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || !verbose {
+		return err
+	}
+	for _, b := range db.All() {
+		fmt.Fprintf(w, "\n%s: pins checked against\n", b.Name)
+		if len(b.PinSources) == 0 {
+			fmt.Fprintln(w, "  (no source recorded)")
+		}
+		for _, c := range b.PinSources {
+			fmt.Fprintf(w, "  %s\n", c)
+		}
+		if len(b.Unverified) > 0 {
+			fmt.Fprintf(w, "  unverified: %s\n", strings.Join(b.Unverified, ", "))
+		}
+	}
+	return nil
 }
 
 type buildFlags struct {

@@ -40,6 +40,19 @@ func TestBoards(t *testing.T) {
 			t.Errorf("boards output lacks %s:\n%s", name, out)
 		}
 	}
+	// --verbose names, per board, the files its pins were checked against.
+	vout, err := run(t, "boards", "--verbose")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range board.Builtin().All() {
+		if len(b.PinSources) == 0 {
+			continue
+		}
+		if !strings.Contains(vout, b.Name+": pins checked against\n  "+b.PinSources[0].String()) {
+			t.Errorf("--verbose lacks %s's first source %q:\n%s", b.Name, b.PinSources[0], vout)
+		}
+	}
 	js, err := run(t, "boards", "--json")
 	if err != nil {
 		t.Fatal(err)
