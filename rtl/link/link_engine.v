@@ -107,7 +107,7 @@ module link_engine #(
 
     // ------------------------------------------------------------ state
     // one-hot state: st_q[I_X] is state S_X (one flop per state: no state decode)
-    localparam integer NS = 46;
+    localparam integer NS = 47;
     localparam integer I_IDLE = 0;
     localparam integer I_NAK = 1;
     localparam integer I_NAKS = 2;
@@ -154,6 +154,7 @@ module link_engine #(
     localparam integer I_INFO_W = 43;
     localparam integer I_WR_W = 44;
     localparam integer I_TCHKW = 45;
+    localparam integer I_AUXW = 46;
     localparam [NS-1:0] S_IDLE = {{(NS-1){1'b0}}, 1'b1} << I_IDLE;
     localparam [NS-1:0] S_NAK = {{(NS-1){1'b0}}, 1'b1} << I_NAK;
     localparam [NS-1:0] S_NAKS = {{(NS-1){1'b0}}, 1'b1} << I_NAKS;
@@ -200,6 +201,7 @@ module link_engine #(
     localparam [NS-1:0] S_INFO_W = {{(NS-1){1'b0}}, 1'b1} << I_INFO_W;
     localparam [NS-1:0] S_WR_W = {{(NS-1){1'b0}}, 1'b1} << I_WR_W;
     localparam [NS-1:0] S_TCHKW = {{(NS-1){1'b0}}, 1'b1} << I_TCHKW;
+    localparam [NS-1:0] S_AUXW = {{(NS-1){1'b0}}, 1'b1} << I_AUXW;
     reg [NS-1:0] st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -230,6 +232,8 @@ module link_engine #(
     reg  [2:0] u_q;        // updater: 0 idle, 1 read, 2 read data, 3 write; 4 clearing after reset
     reg  [2:0] uk_q;       // the counter being updated
     reg        stat_q;     // the aux read loop serves STATUS (not a trace READ)
+    reg        aux_own_q;  // the engine owns the aux RAM's read port (S_AUXW .. S_FIN)
+    reg        trace_run_q; // a TRACE run is on: the trace owns the aux RAM's write port
 
     reg [71:0] hdr_q;      // body bytes 0..8
     reg [6:0]  i_q;        // byte index of table answers
@@ -320,26 +324,32 @@ module link_engine #(
     // trace RAM: SMAX-bit readout V, [t][c]
     /* verilator lint_off UNUSEDSIGNAL */ // unused without a trace RAM (TAW = 0)
     // trace: the last layer's V after every step, in update order ([t][c])
-    wire         tr_we = trace_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
-    // aux RAM: counters (updater) and trace (update stream) share the write port, the trace
-    // first; the engine's reads (S_TR, S_TRD) come before the updater's.
-    // STATUS waits until every counter event so far is counted (registered: a clock late, so
-    // this clock's events count too)
+    wire         tr_we = trace_run_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
+    // aux RAM: counters (updater) and trace (update stream) share the write port: the updater
+    // does not write during a TRACE run (trace_run_q, a register: no core input reaches a flop
+    // enable). The engine's reads (STATUS, trace READ) own the read port from S_AUXW to S_FIN
+    // (aux_own_q); the updater starts no update then, and S_AUXW waits until it is idle.
+    // STATUS waits in S_AUXW until every counter event so far is counted (registered: a clock
+    // late, so this clock's events count too)
     reg          busy_cnt_q;
-    wire         st_wait = stat_q && busy_cnt_q;
-    wire         eng_rd = (st_q[I_TR] && !st_wait) || (st_q[I_TRD]);
-    wire         up_we = (u_q == 3'd3 && !tr_we) || u_q == 3'd4;
+    wire         up_we = (u_q == 3'd3 && !trace_run_q) || u_q == 3'd4;
     wire [DW-1:0] aux_rdata;
     // the aux RAM's read data is registered before any logic (ECP5 block RAM outputs are slow):
     // a word read in clock t is in aux_q in clock t + 2
+    // (all ones while the counters are cleared after reset: the increment then wraps to 0)
     reg  [DW-1:0] aux_q;
-    always @(posedge clk_i) aux_q <= aux_rdata;
+    always @(posedge clk_i)
+        if (rst_i || u_q == 3'd4) aux_q <= {DW{1'b1}};
+        else aux_q <= aux_rdata;
     wire [15:0]  cnt_now = aux_q[15:0];
-    wire [15:0]  cnt_next = (u_q == 3'd4) ? 16'd0 : (cnt_now == 16'hFFFF) ? cnt_now : cnt_now + 1'b1;
+    // saturating increment: the carry out of 0xFFFF + 1 keeps 0xFFFF, except when clearing
+    wire [16:0]  cnt_inc = {1'b0, cnt_now} + 17'd1;
+    wire         cnt_sat = cnt_inc[16] && u_q != 3'd4;
+    wire [15:0]  cnt_next = cnt_inc[15:0] | {16{cnt_sat}};
     link_ram #(.AW(TAW), .DW(DW)) u_aux (.clk_i(clk_i), .we_i(tr_we | up_we),
         .waddr_i(tr_we ? tw_q[TA-1:0] : {{(TA-3){1'b0}}, uk_q}),
         .wdata_i(tr_we ? {{(DW-SMAX){upd_v_i[SMAX-1]}}, upd_v_i[SMAX-1:0]} : {{(DW-16){1'b0}}, cnt_next}),
-        .raddr_i(eng_rd ? tr_ra_q : {{(TA-3){1'b0}}, uk_q}), .rdata_o(aux_rdata));
+        .raddr_i(aux_own_q ? tr_ra_q : {{(TA-3){1'b0}}, uk_q}), .rdata_o(aux_rdata));
     wire [SMAX-1:0] tr_rdata = aux_q[SMAX-1:0];
     /* verilator lint_on UNUSEDSIGNAL */
 
@@ -497,7 +507,7 @@ module link_engine #(
         p_wkind <= 2'd0;
         case (type_i)
             8'h02: p_next <= S_INFO_RD;
-            8'h03: p_next <= S_TR;
+            8'h03: p_next <= S_AUXW;
             8'h04: p_next <= S_FIN;
             8'h05: begin
                 p_next <= w_zero ? S_FIN : S_WR_RD;
@@ -513,7 +523,7 @@ module link_engine #(
                 else if (r_zero && (sp6 || sp8 || sp10)) p_next <= S_FIN;
                 else if (sp6 && in_range_r) p_next <= S_RIN_RD;
                 else if (sp10 && rcount[1:0] == 2'd0) p_next <= S_RC;
-                else if (sp8 && tr_range) p_next <= S_TR;
+                else if (sp8 && tr_range) p_next <= S_AUXW;
                 else p_err <= 4'd3;
             end
             8'h07: p_next <= S_RUN;
@@ -530,20 +540,20 @@ module link_engine #(
 
         // counter updater
         case (u_q)
-            3'd0: if (pend_q != 8'd0 && !eng_rd) begin
+            3'd0: if (pend_q != 8'd0 && !aux_own_q && !(st_q[I_AUXW] && !stat_q)) begin
                 uk_q <= pend_q[0] ? 3'd0 : pend_q[1] ? 3'd1 : pend_q[2] ? 3'd2 : pend_q[3] ? 3'd3 :
                         pend_q[4] ? 3'd4 : pend_q[5] ? 3'd5 : pend_q[6] ? 3'd6 : 3'd7;
                 u_q <= 3'd1;
             end
-            3'd1: if (!eng_rd) u_q <= 3'd2;  // uk_q on the read port
+            3'd1: u_q <= 3'd2;                // uk_q on the read port
             3'd2: u_q <= 3'd3;                // the word into aux_q
-            3'd3: if (!tr_we) u_q <= 3'd0;    // written unless the trace has the port (aux_q holds)
+            3'd3: if (!trace_run_q) u_q <= 3'd0; // written unless the trace has the port (aux_q holds)
             default: begin                    // clearing words 0..7 after reset
                 uk_q <= uk_q + 1'b1;
                 if (uk_q == 3'd7) u_q <= 3'd0;
             end
         endcase
-        pend_q <= (pend_q & ~((u_q == 3'd3 && !tr_we) ? (8'd1 << uk_q) : 8'd0)) | ev;
+        pend_q <= (pend_q & ~((u_q == 3'd3 && !trace_run_q) ? (8'd1 << uk_q) : 8'd0)) | ev;
         busy_cnt_q <= (pend_q != 8'd0) || (u_q != 3'd0) || (ev != 8'd0);
 
         if (tr_we) tw_q <= tw_q + 1'b1;
@@ -671,7 +681,7 @@ module link_engine #(
                 i_q <= 7'd0;
                 (* parallel_case *) case (1'b1)
                     st_q[I_NAK]: begin nak_pend_q <= 1'b0; st_q <= S_NAKS; end
-                    st_q[I_FIN]: st_q <= S_SEND;
+                    st_q[I_FIN]: begin st_q <= S_SEND; aux_own_q <= 1'b0; end
                     default: st_q <= S_FIN;
                 endcase
             end
@@ -726,7 +736,13 @@ module link_engine #(
             st_q <= S_CR;
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
-        st_q[I_TR]: if (!st_wait) begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
+        // STATUS and trace READ: wait until the counter updater is idle (STATUS: until every
+        // counter event so far is counted), then own the aux RAM's read port
+        st_q[I_AUXW]: if (stat_q ? !busy_cnt_q : (u_q == 3'd0)) begin
+            aux_own_q <= 1'b1;
+            st_q <= S_TR;
+        end
+        st_q[I_TR]: begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
             n_q <= n_q - 1'b1;
             ret2_q <= (n_q != N1) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
@@ -800,6 +816,7 @@ module link_engine #(
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
             run_clear_o <= !a_keep || clear_pend_q;
+            trace_run_q <= trace_q;
             clear_pend_q <= 1'b0;
             clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
             ptr_q <= 0; eleft_q <= a_steps;
@@ -812,6 +829,7 @@ module link_engine #(
             if (in_spike_i) spikes_q <= spikes_q + 1'b1;
             if (done_i) begin
                 e_q <= E_OFF;
+                trace_run_q <= 1'b0;
                 fin_len_q <= 12 + {{(AW-9){1'b0}}, nout_q, 2'b00};
                 k_q <= 7'd0;
                 ta_q <= 16;
@@ -844,6 +862,7 @@ module link_engine #(
 
         if (rst_i) begin
             st_q <= S_IDLE; e_q <= E_OFF; trace_q <= 1'b0; tw_q <= 8;
+            aux_own_q <= 1'b0; trace_run_q <= 1'b0;
             pend_q <= 8'd0; u_q <= 3'd4; uk_q <= 3'd0;
             synced_q <= 1'b0; cache_v_q <= 0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
             expect_q <= 8'd0; nak_pend_q <= 1'b0;
