@@ -369,6 +369,9 @@ module link_engine #(
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
 
+    // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
+    wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
+
     // core port
     assign host_req_o   = (st_q[I_CR]) || (st_q[I_CW]);
     assign host_we_o    = (st_q[I_CW]);
@@ -596,30 +599,30 @@ module link_engine #(
             i_q <= 7'd0;
             if (frame_valid_i) begin
                 rx_raddr_o <= 4;
-                st_q <= (blen == B0) ? S_PREP0 : S_HDR_RD;
+                begin st_q[I_IDLE] <= 1'b0; st_q[I_PREP0] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0); end
             end else if (nak_pend_q) begin
                 ta_q <= NAK_BASE;
                 tx_slot_o <= {WI{1'b0}};
-                st_q <= S_NAK;
+                begin st_q[I_IDLE] <= 1'b0; st_q[I_NAK] <= 1'b1; end
             end
         end
         st_q[I_NAKS]: begin
             tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6; tx_crc_o <= 1'b1;
-            st_q <= S_ACKW;
+            begin st_q[I_NAKS] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
         end
-        st_q[I_HDR_RD]: st_q <= S_HDR_W;
-        st_q[I_HDR_W]: st_q <= S_HDR;
+        st_q[I_HDR_RD]: begin st_q[I_HDR_RD] <= 1'b0; st_q[I_HDR_W] <= 1'b1; end
+        st_q[I_HDR_W]: begin st_q[I_HDR_W] <= 1'b0; st_q[I_HDR] <= 1'b1; end
         // INFO/HELLO stream one byte per clock from the rx buffer: two reads ahead
-        st_q[I_INFO_RD]: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= S_INFO_W; end
-        st_q[I_INFO_W]: begin rx_raddr_o <= rx_raddr_o + 1'b1; st_q <= p_hello ? S_HELLO : S_INFO; end
+        st_q[I_INFO_RD]: begin rx_raddr_o <= rx_raddr_o + 1'b1; begin st_q[I_INFO_RD] <= 1'b0; st_q[I_INFO_W] <= 1'b1; end end
+        st_q[I_INFO_W]: begin rx_raddr_o <= rx_raddr_o + 1'b1; begin st_q[I_INFO_W] <= 1'b0; st_q[I_HELLO] <= p_hello; st_q[I_INFO] <= !(p_hello); end end
         st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
             rx_raddr_o <= rx_raddr_o + 1'b1;
-            st_q <= hlast_q ? S_PREP0 : S_HDR_RD;
+            begin st_q[I_HDR] <= 1'b0; st_q[I_PREP0] <= hlast_q; st_q[I_HDR_RD] <= !(hlast_q); end
         end
-        st_q[I_PREP0]: st_q <= S_PREP1; // the range sums settle
-        st_q[I_PREP1]: st_q <= S_PREP;  // the range checks settle
-        st_q[I_PREP]: st_q <= S_DISP;  // the p_* decisions settle
+        st_q[I_PREP0]: begin st_q[I_PREP0] <= 1'b0; st_q[I_PREP1] <= 1'b1; end // the range sums settle
+        st_q[I_PREP1]: begin st_q[I_PREP1] <= 1'b0; st_q[I_PREP] <= 1'b1; end  // the range checks settle
+        st_q[I_PREP]: begin st_q[I_PREP] <= 1'b0; st_q[I_DISP] <= 1'b1; end  // the p_* decisions settle
         st_q[I_DISP]: begin
             i_q <= 7'd0;
             ta_q <= 4;
@@ -640,12 +643,12 @@ module link_engine #(
                     cache_v_q <= 0;
                     fin_len_q <= 5;
                     rx_raddr_o <= 5;        // the nonce is copied from the frame (raw bytes 6..9)
-                    st_q <= S_INFO_RD;
+                    begin st_q[I_DISP] <= 1'b0; st_q[I_INFO_RD] <= 1'b1; end
                 end else begin
-                    fin_consume_q <= 1'b0; err_q <= 4'd9; st_q <= S_ERR;
+                    fin_consume_q <= 1'b0; err_q <= 4'd9; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
                 end
             end else if (!synced_q) begin
-                fin_consume_q <= 1'b0; err_q <= 4'd10; st_q <= S_ERR;
+                fin_consume_q <= 1'b0; err_q <= 4'd10; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
             end else if (!p_seq_ok) begin
                 frame_ack_o <= 1'b1;
                 if (p_dup) begin
@@ -653,24 +656,28 @@ module link_engine #(
                 end else begin
                     nak_pend_q <= 1'b1; nak_reason_q <= 2'd2;
                 end
-                st_q <= S_ACKW;
+                begin st_q[I_DISP] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
             end else if (p_err != 4'd0) begin
-                err_q <= p_err; st_q <= S_ERR;
+                err_q <= p_err; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
             end else begin
                 if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
                 if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
                 if (type_i[2:0] == 3'd6) fin_len_q <= rcount[AW-1:0];
                 if (type_i[2:0] == 3'd2) begin fin_len_q <= INFO_N[AW-1:0]; rx_raddr_o <= INFO_AT[AW-1:0]; end
                 if (p_status) fin_len_q <= 33;
-                st_q <= p_next;
+                st_q[I_DISP] <= 1'b0; // p_next is one of these (one-hot)
+                st_q[I_INFO_RD] <= p_next[I_INFO_RD]; st_q[I_AUXW] <= p_next[I_AUXW];
+                st_q[I_FIN] <= p_next[I_FIN]; st_q[I_WR_RD] <= p_next[I_WR_RD];
+                st_q[I_RIN_RD] <= p_next[I_RIN_RD]; st_q[I_RC] <= p_next[I_RC];
+                st_q[I_RUN] <= p_next[I_RUN]; st_q[I_ERR] <= p_next[I_ERR];
             end
         end
-        st_q[I_ACKW]: st_q <= S_ACKW2; // let frame_valid fall before looking again
-        st_q[I_ACKW2]: st_q <= S_IDLE; // and the next frame's registered fields (link_rx_frame) settle
+        st_q[I_ACKW]: begin st_q[I_ACKW] <= 1'b0; st_q[I_ACKW2] <= 1'b1; end // let frame_valid fall before looking again
+        st_q[I_ACKW2]: begin st_q[I_ACKW2] <= 1'b0; st_q[I_IDLE] <= 1'b1; end // and the next frame's registered fields (link_rx_frame) settle
         st_q[I_ERR]: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
             i_q <= 7'd0; ta_q <= 0;
-            st_q <= S_FIN;
+            begin st_q[I_ERR] <= 1'b0; st_q[I_FIN] <= 1'b1; end
         end
         // table answers: one byte per clock at ta_q
         st_q[I_NAK], st_q[I_FIN], st_q[I_HELLO], st_q[I_INFO], st_q[I_STATUS], st_q[I_HEAD]: begin
@@ -680,9 +687,12 @@ module link_engine #(
             if (tab_last) begin
                 i_q <= 7'd0;
                 (* parallel_case *) case (1'b1)
-                    st_q[I_NAK]: begin nak_pend_q <= 1'b0; st_q <= S_NAKS; end
-                    st_q[I_FIN]: begin st_q <= S_SEND; aux_own_q <= 1'b0; end
-                    default: st_q <= S_FIN;
+                    st_q[I_NAK]: begin nak_pend_q <= 1'b0; st_q[I_NAK] <= 1'b0; st_q[I_NAKS] <= 1'b1; end
+                    st_q[I_FIN]: begin st_q[I_FIN] <= 1'b0; st_q[I_SEND] <= 1'b1; aux_own_q <= 1'b0; end
+                    default: begin
+                        st_q[I_HELLO] <= 1'b0; st_q[I_INFO] <= 1'b0; st_q[I_STATUS] <= 1'b0;
+                        st_q[I_HEAD] <= 1'b0; st_q[I_FIN] <= 1'b1;
+                    end
                 endcase
             end
         end
@@ -692,66 +702,77 @@ module link_engine #(
             word_q <= {8'd0, word_q[31:8]};
             p_q <= p_q - 1'b1;
             if (p_q == 2'd0) begin
-                st_q <= ret2_q;
+                st_q[I_PUT] <= 1'b0; // ret2_q is one of these (one-hot)
+                st_q[I_FIN] <= ret2_q[I_FIN]; st_q[I_RC] <= ret2_q[I_RC]; st_q[I_TR] <= ret2_q[I_TR];
+                st_q[I_STATUS] <= ret2_q[I_STATUS]; st_q[I_HEAD] <= ret2_q[I_HEAD]; st_q[I_CR] <= ret2_q[I_CR];
                 if (ret2_q[I_HEAD]) ta_q <= 4; // RUN: the summary head before the outputs
             end
         end
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
-        st_q[I_CR]: if (host_gnt_i) st_q <= S_CRW;
-        st_q[I_CRW]: if (host_rvalid_i) begin word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
+        st_q[I_CR]: if (host_gnt_i) begin st_q[I_CR] <= 1'b0; st_q[I_CRW] <= 1'b1; end
+        st_q[I_CRW]: if (host_rvalid_i) begin
+            word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1;
+            st_q[I_CRW] <= 1'b0; // a read returns to S_PUT, S_PRE or S_RES0 (one-hot ret_q)
+            st_q[I_PUT] <= ret_q[I_PUT]; st_q[I_PRE] <= ret_q[I_PRE]; st_q[I_RES0] <= ret_q[I_RES0];
+        end
         // core write subroutine: word_q -> caddr_q, then ret_q
-        st_q[I_CW]: if (host_gnt_i) begin caddr_q <= caddr_q + 1'b1; st_q <= ret_q; end
+        st_q[I_CW]: if (host_gnt_i) begin
+            caddr_q <= caddr_q + 1'b1;
+            st_q[I_CW] <= 1'b0; // a write returns to S_FIN, S_WR_RD, S_GO or S_INT_RD (one-hot ret_q)
+            st_q[I_FIN] <= ret_q[I_FIN]; st_q[I_WR_RD] <= ret_q[I_WR_RD];
+            st_q[I_GO] <= ret_q[I_GO]; st_q[I_INT_RD] <= ret_q[I_INT_RD];
+        end
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
-        st_q[I_WR_RD]: st_q <= S_WR_W;
-        st_q[I_WR_W]: st_q <= S_WR;
+        st_q[I_WR_RD]: begin st_q[I_WR_RD] <= 1'b0; st_q[I_WR_W] <= 1'b1; end
+        st_q[I_WR_W]: begin st_q[I_WR_W] <= 1'b0; st_q[I_WR] <= 1'b1; end
         st_q[I_WR]: begin
             rx_raddr_o <= rx_raddr_o + 1'b1;
             n_q <= n_q - 1'b1;
             ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
-            st_q <= (n_q == N1) ? S_FIN : S_WR_RD;
+            st_q[I_WR] <= 1'b0;
+            st_q[I_CW] <= wr_cw;
+            st_q[I_FIN] <= !wr_cw && n_q == N1;
+            st_q[I_WR_RD] <= !wr_cw && n_q != N1;
             case (wkind_q)
                 2'd0: begin
                     ptr_q <= ptr_q + 1'b1;
                 end
-                2'd1: begin word_q <= {24'd0, rx_q}; st_q <= S_CW; end
-                default: begin
-                    word_q <= {rx_q, word_q[31:8]};
-                    if (n_q[1:0] == 2'd1) st_q <= S_CW;
-                end
+                2'd1: word_q <= {24'd0, rx_q};
+                default: word_q <= {rx_q, word_q[31:8]};
             endcase
         end
         // READ the input RAM
-        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; st_q <= S_RIN_W; end
-        st_q[I_RIN_W]: st_q <= S_RIN; // the byte into in_q
+        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; begin st_q[I_RIN_RD] <= 1'b0; st_q[I_RIN_W] <= 1'b1; end end
+        st_q[I_RIN_W]: begin st_q[I_RIN_W] <= 1'b0; st_q[I_RIN] <= 1'b1; end // the byte into in_q
         st_q[I_RIN]: begin
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
-            st_q <= (n_q == N1) ? S_FIN : S_RIN_RD;
+            begin st_q[I_RIN] <= 1'b0; st_q[I_FIN] <= n_q == N1; st_q[I_RIN_RD] <= !(n_q == N1); end
         end
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
             n_q <= n_q - 1'b1;
             ret_q <= S_PUT; p_q <= 2'd3;
             ret2_q <= (n_q == N1) ? S_FIN : S_RC;
-            st_q <= S_CR;
+            begin st_q[I_RC] <= 1'b0; st_q[I_CR] <= 1'b1; end
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
         // STATUS and trace READ: wait until the counter updater is idle (STATUS: until every
         // counter event so far is counted), then own the aux RAM's read port
         st_q[I_AUXW]: if (stat_q ? !busy_cnt_q : (u_q == 3'd0)) begin
             aux_own_q <= 1'b1;
-            st_q <= S_TR;
+            begin st_q[I_AUXW] <= 1'b0; st_q[I_TR] <= 1'b1; end
         end
         st_q[I_TR]: begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
             n_q <= n_q - 1'b1;
             ret2_q <= (n_q != N1) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
-            st_q <= S_TRD;
+            begin st_q[I_TR] <= 1'b0; st_q[I_TRD] <= 1'b1; end
         end
-        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; st_q <= S_TRQ; end // the word into aux_q
+        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; begin st_q[I_TRD] <= 1'b0; st_q[I_TRQ] <= 1'b1; end end // the word into aux_q
         st_q[I_TRQ]: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
-            st_q <= S_PUT;
+            begin st_q[I_TRQ] <= 1'b0; st_q[I_PUT] <= 1'b1; end
         end
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
@@ -759,14 +780,15 @@ module link_engine #(
             caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
-            if (!bl9) begin err_q <= 4'd2; st_q <= S_ERR; end
-            else if (run_steps_bad) begin err_q <= 4'd7; st_q <= S_ERR; end
-            else if (run_inlen_big) begin err_q <= 4'd8; st_q <= S_ERR; end
-            else st_q <= S_CR;
+            if (!bl9) begin err_q <= 4'd2; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
+            else if (run_steps_bad) begin err_q <= 4'd7; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
+            else if (run_inlen_big) begin err_q <= 4'd8; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
+            else begin st_q[I_RUN] <= 1'b0; st_q[I_CR] <= 1'b1; end
         end
         st_q[I_PRE]: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
             pre_q <= pre_q + 1'b1;
-            st_q <= S_CR;
+            st_q[I_PRE] <= 1'b0;
+            st_q[I_CR] <= pre_q != 2'd3;
             case (pre_q)
                 2'd0: begin
                     nl_q <= word_q[3:0] - 1'b1;
@@ -782,36 +804,36 @@ module link_engine #(
                     eleft_q <= a_steps;
                     rem_q <= TW[RW-1:0];
                     // out_big_q: SIZE (the word before this one) exceeds what one answer holds
-                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; st_q <= S_ERR; end
-                    else st_q <= S_TCHKW;
+                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; begin st_q[I_PRE] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
+                    else begin st_q[I_PRE] <= 1'b0; st_q[I_TCHKW] <= 1'b1; end
                 end
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
         // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle)
-        st_q[I_TCHKW]: st_q <= S_TCHK;
+        st_q[I_TCHKW]: begin st_q[I_TCHKW] <= 1'b0; st_q[I_TCHK] <= 1'b1; end
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
             ptr_q <= 0;
             caddr_q <= {4'd4, 20'd0};
             if (rem_q[RW-1]) begin
-                err_q <= 4'd7; st_q <= S_ERR;
+                err_q <= 4'd7; begin st_q[I_TCHK] <= 1'b0; st_q[I_ERR] <= 1'b1; end
             end else if (!hdr_q[34] || eleft_zero_q) begin
                 trace_q <= hdr_q[34];
                 n_q <= {{(NW-IAW-1){1'b0}}, a_inlen};
-                st_q <= (a_mode && inlen_nz_q) ? S_INT_RD : S_GO;
+                begin st_q[I_TCHK] <= 1'b0; st_q[I_INT_RD] <= a_mode && inlen_nz_q; st_q[I_GO] <= !(a_mode && inlen_nz_q); end
             end else begin
                 eleft_q <= eleft_q - 1'b1;
                 rem_q <= rem_next;
-                st_q <= S_TCHKW;
+                begin st_q[I_TCHK] <= 1'b0; st_q[I_TCHKW] <= 1'b1; end
             end
         end
         // staged intensities: input[j] -> core region 4 word j
-        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; st_q <= S_INT_W; end
-        st_q[I_INT_W]: st_q <= S_INT; // the byte into in_q
+        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; begin st_q[I_INT_RD] <= 1'b0; st_q[I_INT_W] <= 1'b1; end end
+        st_q[I_INT_W]: begin st_q[I_INT_W] <= 1'b0; st_q[I_INT] <= 1'b1; end // the byte into in_q
         st_q[I_INT]: begin
             word_q <= {24'd0, in_q};
             ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
-            st_q <= S_CW;
+            begin st_q[I_INT] <= 1'b0; st_q[I_CW] <= 1'b1; end
         end
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
@@ -822,7 +844,7 @@ module link_engine #(
             ptr_q <= 0; eleft_q <= a_steps;
             n_q <= {{(NW-IAW){1'b0}}, a_inlen[IAW:1]}; // 16-bit words left to feed
             e_q <= a_mode ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
-            st_q <= S_WAIT;
+            begin st_q[I_GO] <= 1'b0; st_q[I_WAIT] <= 1'b1; end
         end
         st_q[I_WAIT]: begin
             clocks_q <= clocks_q + 1'b1;
@@ -834,10 +856,10 @@ module link_engine #(
                 k_q <= 7'd0;
                 ta_q <= 16;
                 caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
-                ret_q <= S_RES0; st_q <= S_CR;
+                ret_q <= S_RES0; begin st_q[I_WAIT] <= 1'b0; st_q[I_CR] <= 1'b1; end
             end
         end
-        st_q[I_RES0]: st_q <= S_RES;
+        st_q[I_RES0]: begin st_q[I_RES0] <= 1'b0; st_q[I_RES] <= 1'b1; end
         st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || gt_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
             k_q <= k_q + 1'b1;
@@ -845,7 +867,7 @@ module link_engine #(
             p_q <= 2'd3;
             ret_q <= S_RES0;
             ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
-            st_q <= S_PUT;
+            begin st_q[I_RES] <= 1'b0; st_q[I_PUT] <= 1'b1; end
         end
         st_q[I_SEND]: begin
             tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q; tx_crc_o <= 1'b1;
@@ -855,9 +877,9 @@ module link_engine #(
             // the slot holds a cached answer only when the frame was consumed
             cache_v_q <= (cache_v_q & ~slot1h) | (fin_consume_q ? slot1h : {(1<<WI){1'b0}});
             if (fin_consume_q) expect_q <= expect_q + 1'b1;
-            st_q <= S_ACKW;
+            begin st_q[I_SEND] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
         end
-        default: st_q <= S_IDLE;
+        default: ; // one-hot: exactly one arm is active
         endcase
 
         if (rst_i) begin
