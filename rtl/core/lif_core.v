@@ -51,13 +51,13 @@ module lif_core #(
     input  wire        ev_eos_i,
     input  wire [15:0] ev_index_i,
     // per-neuron updates
-    output reg         upd_valid_o,
-    output reg  [3:0]  upd_layer_o,
-    output reg  [15:0] upd_index_o,
-    output reg  [31:0] upd_i_o,
-    output reg  [31:0] upd_v_o,
-    output reg         upd_spike_o,
-    output reg  [3:0]  upd_refr_o
+    output wire        upd_valid_o, // all upd_* are lif_neuron's output registers (and counters)
+    output wire [3:0]  upd_layer_o,
+    output wire [15:0] upd_index_o,
+    output wire [31:0] upd_i_o,
+    output wire [31:0] upd_v_o,
+    output wire        upd_spike_o,
+    output wire [3:0]  upd_refr_o
 );
     // ---------------------------------------------------------------- derived sizes
     localparam integer LSH    = $clog2(LANES);            // log2 lanes
@@ -208,11 +208,11 @@ module lif_core #(
 
     // input spike list (this step's input events)
     reg               in_we;
-    reg [IN_AW-1:0]   in_waddr, in_wdata;
+    reg [IN_AW-1:0]   in_wdata;
     wire [IN_AW-1:0]  in_raddr;
     wire [IN_AW-1:0]  in_rdata;
-    reg [INW-1:0]     in_cnt_q;
-    lif_ram_sdp #(.DW(IN_AW), .AW(IN_AW)) u_inl (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_waddr), .wdata_i(in_wdata), .raddr_i(in_raddr), .rdata_o(in_rdata));
+    reg [INW-1:0]     in_cnt_q;   // entries written (counts in_we: the next write address)
+    lif_ram_sdp #(.DW(IN_AW), .AW(IN_AW)) u_inl (.clk_i(clk_i), .we_i(in_we), .waddr_i(in_cnt_q[IN_AW-1:0]), .wdata_i(in_wdata), .raddr_i(in_raddr), .rdata_o(in_rdata));
 
     // spike lists: {buffer, global index} -> local index of the k-th spike
     wire               sp_we;
@@ -226,7 +226,6 @@ module lif_core #(
 
     // weight memory (single port)
     reg  [WMEM_AW-1:0] wa_q;
-    reg  [WMEM_AW-1:0] wa_inc;   // wa_q + 1, kept registered so no carry chain feeds wa_q's mux
     wire [WW-1:0]      w_rdata;
     wire [WMEM_AW-1:0] w_addr;
     wire [WW-1:0]      w_wdata;
@@ -309,8 +308,8 @@ module lif_core #(
     reg [NEUR_AW-1:0] clr_a;      // clear pass address
     reg [INW-1:0]    enc_j;       // encoder issue index
     reg              enc_v1;      // encoder read in flight
-    reg [IN_AW-1:0]  enc_j1, enc_j2, enc_j3;
-    reg              enc_s3;      // registered compare: input enc_j3 spikes
+    reg [IN_AW-1:0]  enc_k;       // input of the draw in the compare stage (counts enc_v3)
+    reg              enc_s3;      // registered compare: input enc_k spikes
     reg              enc_v3;
     reg              enc_v2;      // a draw and its intensity, registered for the compare
     reg [7:0]        enc_d2, enc_x2;
@@ -333,15 +332,12 @@ module lif_core #(
     reg              f_v1, f_rec1, f_src1; // list read in flight: recurrent?, from input list?
     // row address pipeline: index -> shift by ROW_SHIFT[1:0] -> by ROW_SHIFT[4:2] -> + base
     reg              f_v2, f_v3, f_v4, f_rec2, f_rec3;
-    reg [WMEM_AW-1:0] f_sh3, f_sh4, f_sh4p; // f_sh4p = f_sh4 + 1
+    reg [WMEM_AW-1:0] f_sh3, f_sh4;
     // the two lists' outputs are shifted apart (each block RAM output meets one 4:1 mux before
     // a register) and the list source is chosen a clock later
     reg [WMEM_AW-1:0] f_sh2i, f_sh2s;
     reg              f_src2;
-    wire [WMEM_AW:0] f_base1 = {(f_rec3 ? c_rbase : c_wbase), 1'b1};
-    wire [WMEM_AW:0] f_sum1 = f_base1 + {f_sh3, 1'b1}; // base + row offset + 1, one carry chain
     reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
-    reg [WMEM_AW-1:0] fifo_q1 [0:3]; // row start addresses + 1
     reg [1:0]        fifo_rd, fifo_wr;
     reg [3:0]        fifo_n;      // FIFO occupancy, thermometer coded (fifo_n[0]: not empty)
     reg              st_v;        // streamer has a row word in the address registers
@@ -449,7 +445,6 @@ module lif_core #(
     wire rec_buf = ~par;
 `endif
     wire [WMEM_AW-1:0] fifo_head = fifo_q[fifo_rd];
-    wire [WMEM_AW-1:0] fifo_head1 = fifo_q1[fifo_rd];
     wire f_issue = f_act && f_nz && f_cred[0];
     // thermometer counters (0..4 ones): up shifts a one in, down shifts one out
     function [3:0] therm;
@@ -754,10 +749,9 @@ module lif_core #(
     always @(posedge clk_i) begin
         in_we <= in_inc;
         in_spike_o <= in_inc;
-        in_waddr <= in_cnt_q[IN_AW-1:0];
-        in_wdata <= s_in_ev ? ev_index_i[IN_AW-1:0] : enc_j3;
+        in_wdata <= s_in_ev ? ev_index_i[IN_AW-1:0] : enc_k;
         if (s_idle | s_end) in_cnt_q <= {INW{1'b0}};
-        else if (in_inc) in_cnt_q <= in_cnt_q + 1'b1;
+        else if (in_we) in_cnt_q <= in_cnt_q + 1'b1;
         // enc_rem = N0 - 2 - enc_j: negative at the last input
         if (!s_enc) begin
             enc_j <= {INW{1'b0}};
@@ -770,14 +764,14 @@ module lif_core #(
         end
         enc_v1 <= s_enc & ~enc_done;
         enc_fin <= s_enc & enc_done & !enc_v1 & !enc_v2 & !enc_v3 & !enc_fin;
-        enc_j1 <= enc_j[IN_AW-1:0];
         enc_v2 <= s_enc & enc_v1;
         enc_d2 <= lfsr_next[7:0];
         enc_x2 <= x_rdata;
-        enc_j2 <= enc_j1;
         enc_s3 <= s_enc & enc_v2 & (enc_d2 < enc_x2);
         enc_v3 <= s_enc & enc_v2;
-        enc_j3 <= enc_j2;
+        // draws reach the compare in issue order, one per input: the count is the input index
+        if (!s_enc) enc_k <= {IN_AW{1'b0}};
+        else if (enc_v3) enc_k <= enc_k + 1'b1;
         // seed load in two clocks, so no mux sits behind the LFSR logic: zero, then
         // next(0) ^ seed = seed (the first draw is at least two clocks after the clear pass)
         seed_ld <= clr_fin;
@@ -804,10 +798,8 @@ module lif_core #(
         f_sh3 <= (f_src2 ? f_sh2i : f_sh2s) << {c_rowsh[4:2], 2'b00};
         f_v4 <= f_v3;
         f_sh4 <= (f_rec3 ? c_rbase : c_wbase) + f_sh3;
-        f_sh4p <= f_sum1[WMEM_AW:1];
         if (f_v4) begin
             fifo_q[fifo_wr] <= f_sh4;
-            fifo_q1[fifo_wr] <= f_sh4p;
             fifo_wr <= fifo_wr + 1'b1;
         end
         // st_pop and f_issue are only ever true in S_SYN (the FIFO is empty elsewhere)
@@ -822,13 +814,11 @@ module lif_core #(
         if (st_more) begin
             st_w <= st_w + 1'b1;
             if (!c_pk || st_w[0]) begin
-                wa_q <= wa_inc;
-                wa_inc <= wa_inc + 1'b1;
+                wa_q <= wa_q + 1'b1;
             end
         end else if (st_pop) begin
             st_w <= {AA{1'b0}};
             wa_q <= fifo_head;
-            wa_inc <= fifo_head1;
         end
         // add pipeline: p1 (weight word on the memory output), pr (word registered, extended,
         // accumulator read issued), pb (extended weights registered, accumulator word on the RAM
@@ -881,16 +871,15 @@ module lif_core #(
     end
 
     // ---------------------------------------------------------------- outputs
-    always @(posedge clk_i) begin
-        upd_valid_o <= no_v;
-        upd_layer_o <= {{(4-LYW){1'b0}}, layer_q};
-        upd_index_o <= {{(16-LAYER_AW){1'b0}}, no_idx};
-        upd_i_o <= {{(32-SMAX){no_cur[SMAX-1]}}, no_cur};
-        upd_v_o <= {{(32-SMAX){no_mem[SMAX-1]}}, no_mem};
-        upd_spike_o <= no_spike;
-        upd_refr_o <= no_r;
-        if (rst_i) upd_valid_o <= 1'b0;
-    end
+    // The update stream is the neuron's output registers, as the state writes see them (the
+    // layer index changes only after the pass's last neuron).
+    assign upd_valid_o = no_v;
+    assign upd_layer_o = {{(4-LYW){1'b0}}, layer_q};
+    assign upd_index_o = {{(16-LAYER_AW){1'b0}}, no_idx};
+    assign upd_i_o = {{(32-SMAX){no_cur[SMAX-1]}}, no_cur};
+    assign upd_v_o = {{(32-SMAX){no_mem[SMAX-1]}}, no_mem};
+    assign upd_spike_o = no_spike;
+    assign upd_refr_o = no_r;
 
     // host reads: the registered request reads the memories (hr_v1: data on the RAM outputs);
     // every RAM output is registered before any logic (hr_v2: the registers pr_w, nu_*, enc_x2
@@ -898,7 +887,8 @@ module lif_core #(
     // pick the data as an AND-OR into host_rdata_o. On ECP5 a block RAM output has a 5.6 ns
     // clock-to-q, so no mux may follow it in the same clock (docs/rtl.md, "Timing structure").
     reg        hr_v1, hr_v2;
-    reg [31:0] hr_reg, hr_reg2, hr_prm;
+    reg [31:0] hr_reg, hr_prm;
+    reg [5:0]  hs_rsel;  // hq_rsel a clock later: the register file is read in the second stage
     reg        hs_reg, hs_prm, hs_i, hs_v, hs_r, hs_s, hs_x;
     reg        hs2_reg, hs2_prm, hs2_i, hs2_v, hs2_r, hs2_s, hs2_x;
     reg [CHUNKS-1:0] hs_w, hs2_w;
@@ -920,21 +910,23 @@ module lif_core #(
         hs_r <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd2);
         hs_s <= (hq_addr[23:20] == 4'd3) && (hq_addr[1:0] == 2'd3);
         hs_x <= (hq_addr[23:20] == 4'd4);
-        hr_reg <= ({32{hq_rsel[0]}} & 32'h4C49_4601)
-                | ({32{hq_rsel[1]}} & {10'd0, 1'b1, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
-                | ({32{hq_rsel[2]}} & {{(31-LYW){1'b0}}, num_layers_q})
-                | ({32{hq_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
-                | ({32{hq_rsel[4]}} & seed_q)
-                | ({32{hq_rsel[5]}} & step_q);
+        hs_rsel <= hq_rsel;
         // second stage: the RAM outputs registered (pr_w, nu_cur, nu_mem, nu_r, nu_stat, enc_x2
         // are loaded from them every clock elsewhere), selects and register data follow
         hr_v2 <= hr_v1;
         hr_prm <= prm_rdata;
-        hr_reg2 <= hr_reg;
+        // the registers change only by host writes (idle) and runs (no grant while busy), so
+        // reading them a clock after the request sees the same values
+        hr_reg <= ({32{hs_rsel[0]}} & 32'h4C49_4601)
+                | ({32{hs_rsel[1]}} & {10'd0, 1'b1, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
+                | ({32{hs_rsel[2]}} & {{(31-LYW){1'b0}}, num_layers_q})
+                | ({32{hs_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
+                | ({32{hs_rsel[4]}} & seed_q)
+                | ({32{hs_rsel[5]}} & step_q);
         hs2_reg <= hs_reg; hs2_prm <= hs_prm; hs2_w <= hs_w;
         hs2_i <= hs_i; hs2_v <= hs_v; hs2_r <= hs_r; hs2_s <= hs_s; hs2_x <= hs_x;
         host_rvalid_o <= hr_v2;
-        host_rdata_o <= ({32{hs2_reg}} & hr_reg2)
+        host_rdata_o <= ({32{hs2_reg}} & hr_reg)
                       | ({32{hs2_prm}} & hr_prm)
                       | hr_w
                       | ({32{hs2_i}} & {{(32-SMAX){nu_cur[SMAX-1]}}, nu_cur})

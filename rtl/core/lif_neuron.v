@@ -69,15 +69,16 @@ module lif_neuron #(
     localparam integer VW = SMAX + 1;
     localparam integer IXW = SMAX + 3; // |decay(I)| < 2^SMAX plus |acc << H| < 2^(SMAX+1)
 
-    // decay products: I at stage 0, V at stage 3
-    wire signed [SMAX-1:0] qi, qv;
-    lif_decay #(.W(SMAX)) u_dec_i (.x_i(cur_i), .leak_i(leak_i_i), .q_o(qi));
-    lif_decay #(.W(SMAX)) u_dec_v (.x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
+    // decay products: I at stage 0 (registered inside: the DSP's output register holds qi1),
+    // V at stage 3 (combinational: qv4 is zeroed for a frozen neuron)
+    wire signed [SMAX-1:0] qi1, qv;
+    lif_decay #(.W(SMAX), .REG(1)) u_dec_i (.clk_i(clk_i), .x_i(cur_i), .leak_i(leak_i_i), .q_o(qi1));
+    lif_decay #(.W(SMAX), .REG(0)) u_dec_v (.clk_i(clk_i), .x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
 
     reg [9:1]              v;          // valid per stage
     reg [3:0]              r4, r5, r6, r7, r8;
     reg signed [SMAX-1:0]  st9;                          // statistic
-    reg signed [SMAX-1:0]  cur1, qi1;
+    reg signed [SMAX-1:0]  cur1;
     reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
     reg signed [XW-1:0]    accsh2;
@@ -85,6 +86,7 @@ module lif_neuron #(
     reg                    aovf3, asgn3;                 // acc << H outside IXW-1 bits; its sign
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
     reg                    ih4, il4, inh4, inl4, isg4; // partial overflow flags
+    reg                    ih4m, il4m, inh4m, inl4m;   // the same, cleared when frozen (cur5m)
     reg signed [SMAX-1:0]  mem4, qv4;                    // V; its decay product (0 when frozen)
     reg                    frz4;                         // frozen: lif and r != 0
     reg signed [SMAX-1:0]  dv5;                          // decay(V) lies between 0 and V
@@ -125,6 +127,8 @@ module lif_neuron #(
     // Mutation: the current wraps instead of saturating (keeps the low S bits).
     wire [4:0] wsh = SMAX[4:0] - (5'd1 + hi_bits(hi_i));
     wire signed [SMAX-1:0] inew = $signed(isum4 << wsh) >>> wsh;
+    wire signed [SMAX-1:0] inewm = inew;
+    wire unused_m = ih4m ^ il4m ^ inh4m ^ inl4m;
     function [4:0] hi_bits;
         input [SMAX-1:0] h;
         integer b;
@@ -137,6 +141,10 @@ module lif_neuron #(
     wire ipos4 = !isg4 && (ih4 || il4);
     wire ineg4 = isg4 && (inh4 || inl4);
     wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? ~hi_i : isum4;
+    // cur5m's own select flags give it its own LUTs (one LUT can pack with only one register)
+    wire ipos4m = !isg4 && (ih4m || il4m);
+    wire ineg4m = isg4 && (inh4m || inl4m);
+    wire signed [SMAX-1:0] inewm = ipos4m ? hi_i : ineg4m ? ~hi_i : isum4;
 `endif
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
 `ifdef LIF_MUT_FROZEN
@@ -149,7 +157,7 @@ module lif_neuron #(
     always @(posedge clk_i) begin
         v <= {v[8:1], valid_i};
         // stage 1
-        cur1 <= cur_i; qi1 <= qi;
+        cur1 <= cur_i;
         acc1 <= acc_x <<< shift_i[1:0];
         // stage 2
         di2 <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};
@@ -164,13 +172,15 @@ module lif_neuron #(
         isg4 <= aovf3 ? asgn3 : isum3[IXW-1];
         ih4 <= aovf3 || (|itop); inh4 <= aovf3 || !(&itop);
         il4 <= |(ilow & imask); inl4 <= |(~ilow & imask);
+        ih4m <= !frz3 && (aovf3 || (|itop)); inh4m <= !frz3 && (aovf3 || !(&itop));
+        il4m <= !frz3 && (|(ilow & imask)); inl4m <= !frz3 && (|(~ilow & imask));
         mem4 <= mem_i; r4 <= refc_i; frz4 <= frz3;
         qv4 <= frz3 ? {SMAX{1'b0}} : qv;
         // stage 5
         r5 <= r4;
         dv5 <= mem4 - qv4;
         cur5 <= inew;
-        cur5m <= frz4 ? {SMAX{1'b0}} : inew;
+        cur5m <= frz4 ? {SMAX{1'b0}} : inewm;
         // stage 6
         r6 <= r5; cur6 <= cur5;
         vsum6 <= {dv5[SMAX-1], dv5} + {cur5m[SMAX-1], cur5m};
