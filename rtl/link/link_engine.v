@@ -489,6 +489,7 @@ module link_engine #(
     reg  [NS-1:0] p_next;    // S_DISP's next state when there is no error
     reg  [1:0]  p_wkind;
     reg  [NW-1:0] p_n;     // the loop count S_DISP loads into n_q
+    reg  [AW-1:0] p_fin_len, p_rxa; // the answer body length and first rx byte S_DISP loads
     /* verilator lint_off UNUSEDSIGNAL */ // counts are at most MAXBODY < 2^AW (r_big)
     wire [15:0] rwords = {2'b00, rcount[15:2]};
     /* verilator lint_on UNUSEDSIGNAL */
@@ -504,6 +505,9 @@ module link_engine #(
         p_status <= (type_i == 8'h03);
         p_trace <= (type_i == 8'h06) && sp8;
         p_tr_ra <= addr32[PW+1:2] + EIGHT;
+        p_fin_len <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_N[AW-1:0] :
+                     (type_i == 8'h03) ? 33 : (type_i == 8'h06) ? rcount[AW-1:0] : 0;
+        p_rxa <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_AT[AW-1:0] : 10;
         p_n <= (type_i == 8'h05) ? {{(NW-AW){1'b0}}, wcount} : (type_i == 8'h03) ? N8 :
                (sp8 || sp10) ? rwords[NW-1:0] : rcount[NW-1:0];
         p_err <= 4'd0;
@@ -595,15 +599,18 @@ module link_engine #(
         endcase
 
         (* parallel_case *) case (1'b1)
-        st_q[I_IDLE]: if (!tx_busy_i) begin
+        st_q[I_IDLE]: begin
+            // loaded whatever happens next (no enable behind the conditions below)
             i_q <= 7'd0;
-            if (frame_valid_i) begin
-                rx_raddr_o <= 4;
-                begin st_q[I_IDLE] <= 1'b0; st_q[I_PREP0] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0); end
-            end else if (nak_pend_q) begin
-                ta_q <= NAK_BASE;
-                tx_slot_o <= {WI{1'b0}};
-                begin st_q[I_IDLE] <= 1'b0; st_q[I_NAK] <= 1'b1; end
+            rx_raddr_o <= 4;
+            ta_q <= NAK_BASE;
+            if (!tx_busy_i) begin // tx_slot_o stays while the framer sends
+                if (frame_valid_i) begin
+                    st_q[I_IDLE] <= 1'b0; st_q[I_PREP0] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0);
+                end else if (nak_pend_q) begin
+                    tx_slot_o <= {WI{1'b0}};
+                    st_q[I_IDLE] <= 1'b0; st_q[I_NAK] <= 1'b1;
+                end
             end
         end
         st_q[I_NAKS]: begin
@@ -629,8 +636,8 @@ module link_engine #(
             tx_slot_o <= sidx;
             fin_consume_q <= 1'b1;
             fin_type_q <= type_i | 8'h80;
-            fin_len_q <= 0;
-            rx_raddr_o <= 10;
+            fin_len_q <= p_fin_len;
+            rx_raddr_o <= p_rxa;
             n_q <= p_n;
             ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? p_tr_ra : addr32[PW-1:0]);
             stat_q <= p_status;
@@ -641,8 +648,7 @@ module link_engine #(
                     synced_q <= 1'b1;
                     expect_q <= seq_i;      // S_SEND adds one
                     cache_v_q <= 0;
-                    fin_len_q <= 5;
-                    rx_raddr_o <= 5;        // the nonce is copied from the frame (raw bytes 6..9)
+                    // fin_len_q 5, rx_raddr_o 5: the nonce is copied from the frame (raw bytes 6..9)
                     begin st_q[I_DISP] <= 1'b0; st_q[I_INFO_RD] <= 1'b1; end
                 end else begin
                     fin_consume_q <= 1'b0; err_q <= 4'd9; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
@@ -662,9 +668,6 @@ module link_engine #(
             end else begin
                 if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
                 if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
-                if (type_i[2:0] == 3'd6) fin_len_q <= rcount[AW-1:0];
-                if (type_i[2:0] == 3'd2) begin fin_len_q <= INFO_N[AW-1:0]; rx_raddr_o <= INFO_AT[AW-1:0]; end
-                if (p_status) fin_len_q <= 33;
                 st_q[I_DISP] <= 1'b0; // p_next is one of these (one-hot)
                 st_q[I_INFO_RD] <= p_next[I_INFO_RD]; st_q[I_AUXW] <= p_next[I_AUXW];
                 st_q[I_FIN] <= p_next[I_FIN]; st_q[I_WR_RD] <= p_next[I_WR_RD];

@@ -101,9 +101,10 @@ module link_rx_frame #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire exp_ok = len_hi_z_q && exp_q == n_q;
     // a delimiter that ends an intact frame with room for it
-    wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd0 &&
+    wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd1 &&
                   ge6_q && crc_q == 16'h0000 && exp_ok;
-    reg [7:0]  left_q;     // bytes left in the current COBS block (0: next byte is a code)
+    reg [7:0]  left_q;     // bytes left in the current COBS block, plus one (1: next byte is a code;
+                           // a code byte c loads c itself, no adder)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
     reg        started_q;  // a code byte has been seen
     reg        drop_q;     // discard up to the next delimiter
@@ -117,7 +118,7 @@ module link_rx_frame #(
         put_b = data_i;
         crc_in = data_i;
         if (valid_i && data_i != 8'h00 && !drop_q && !full) begin
-            if (left_q != 0) begin
+            if (left_q != 8'd1) begin
                 put = 1'b1;
             end else if (started_q && zero_q) begin
                 put = 1'b1;       // the implied zero of the previous block
@@ -133,7 +134,7 @@ module link_rx_frame #(
         overrun_o <= 1'b0;
         if (rst_i) begin
             count_q <= 0; wslot_q <= {WI{1'b0}}; rslot_q <= {WI{1'b0}};
-            n_q <= 0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
+            n_q <= 0; left_q <= 8'd1; zero_q <= 1'b0; started_q <= 1'b0;
             drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
         end else if (valid_i) begin
             if (data_i == 8'h00) begin
@@ -146,18 +147,18 @@ module link_rx_frame #(
                 end else if (started_q) begin
                     overrun_o <= 1'b1;
                 end
-                n_q <= 0; left_q <= 8'd0; zero_q <= 1'b0; started_q <= 1'b0;
+                n_q <= 0; left_q <= 8'd1; zero_q <= 1'b0; started_q <= 1'b0;
                 drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
             end else if (!drop_q) begin
                 if (full) begin
                     drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
                     over_q <= 1'b1;
                 end else begin
-                    if (left_q != 0) begin
+                    if (left_q != 8'd1) begin
                         left_q <= left_q - 1'b1;
                     end else begin
                         started_q <= 1'b1;
-                        left_q <= data_i - 1'b1;
+                        left_q <= data_i;
                         zero_q <= (data_i != 8'hFF);
                     end
                     if (put) begin
