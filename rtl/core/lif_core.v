@@ -324,7 +324,8 @@ module lif_core #(
     reg [FKW-1:0]    f_left;      // events of the current phase not yet fetched
     reg [NEUR_AW-1:0] f_ga;       // spike list address of position f_k
     reg              f_buf;       // spike list buffer of the current phase
-    reg [FKW-1:0]    f_cnt_ff, f_cnt_rec; // event counts of the two phases (set in S_LOAD)
+    reg [FKW-1:0]    f_cnt_ff;    // event count of the feed-forward phase (set in S_LOAD)
+    wire [FKW-1:0]   f_cnt_rec;   // of the recurrent phase: f_sp_rec, stable from ld_cnt 2
     reg [SZW-1:0]    f_sp_prev, f_sp_rec;
     reg              f_ff_nz, f_rec_nz;
     reg [LYW:0]      idx_prev_q, idx_rec_q; // sp_cnt_q indices
@@ -369,7 +370,7 @@ module lif_core #(
     reg [AA-1:0]     n_word;
     reg [LANES-1:0]  n_lsel;      // one-hot lane of neuron n_i
     reg              n_v1;
-    reg [LANES-1:0]  n_lsel1;
+    wire [LANES-1:0] n_lsel1;     // lane of the neuron issued a clock ago: n_lsel rotated back
     reg              n_last1;     // the neuron is the last one using its accumulator word
     reg [AA-1:0]     n_word1;
     reg              nu_v;        // registered lif_neuron inputs
@@ -514,6 +515,9 @@ module lif_core #(
     assign sp_waddr = {par, sp_wa};
     assign sp_wdata = no_idx;
     assign in_raddr = f_k[IN_AW-1:0];
+    assign f_cnt_rec = pad_fk_sz(f_sp_rec);
+    // n_lsel rotates in every issue clock, so in the clock after an issue it is one lane on
+    assign n_lsel1 = rotr1(n_lsel);
 
     function [SMAX-1:0] sat_hi; // 2^(S-1) - 1 for state width s
         input [4:0] s;
@@ -624,7 +628,6 @@ module lif_core #(
                     c_hi <= sat_hi(c_sbits);
                     c_lo <= ~sat_hi(c_sbits);
                     f_cnt_ff <= c_l0 ? pad_fk_in(in_cnt_q) : pad_fk_sz(f_sp_prev);
-                    f_cnt_rec <= pad_fk_sz(f_sp_rec);
                 end
                 4'd3: begin
                     c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16];
@@ -861,7 +864,6 @@ module lif_core #(
     end
     always @(posedge clk_i) begin
         n_v1 <= s_neu;
-        n_lsel1 <= n_lsel;
         n_word1 <= n_word;
         nu_v <= n_v1;
         nu_cur <= st_ri; nu_mem <= st_rv; nu_r <= st_rr; nu_stat <= st_rs;
@@ -977,6 +979,14 @@ module lif_core #(
         integer b;
         begin
             for (b = 0; b < LANES; b = b + 1) rotl1[b] = x[(b + LANES - 1) % LANES];
+        end
+    endfunction
+
+    function [LANES-1:0] rotr1; // the inverse of rotl1
+        input [LANES-1:0] x;
+        integer b;
+        begin
+            for (b = 0; b < LANES; b = b + 1) rotr1[b] = x[(b + 1) % LANES];
         end
     endfunction
 

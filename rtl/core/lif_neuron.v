@@ -14,7 +14,7 @@
 //   s6 -> s7: overflow flags of vsum (masked OR trees)
 //   s7 -> s8: v = sat_S(vsum); d = vsum - theta (hi - theta when saturated high)  [S-10, S-11]
 //   s8 -> s9: the statistic arrives (stat_i); fire = (r == 0) & (d >= 0); frozen = (r != 0);
-//             v > max in two halves; count + 1
+//             v > max in two halves; count + fire
 //   s9 -> out: select V / r / statistic by fire, frozen, readout               [S-10]
 //
 // Only what a stage needs is carried: the core reads V and r for the neuron in stage 1 (rdv_o)
@@ -77,7 +77,7 @@ module lif_neuron #(
 
     reg [9:1]              v;          // valid per stage
     reg [3:0]              r4, r5, r6, r7, r8;
-    reg signed [SMAX-1:0]  st9;                          // statistic
+    reg signed [SMAX-1:0]  stn9;                         // statistic, + 1 on a spike
     reg signed [SMAX-1:0]  cur1;
     reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
     reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
@@ -102,7 +102,7 @@ module lif_neuron #(
     reg                    fire9, frozen9;
     reg                    gth9, eqh9, gtl9;             // v > max as high / low half compares
     reg signed [SMAX:0]    hmt_q;                        // hi - theta (v saturated high)
-    reg signed [SMAX-1:0]  sub9, stp9;                   // V after a spike; statistic + 1
+    reg signed [SMAX-1:0]  sub9;                         // V after a spike
     reg [3:0]              rm9;                          // r - 1
 
     assign rdv_o = v[1];
@@ -147,6 +147,8 @@ module lif_neuron #(
     wire signed [SMAX-1:0] inewm = ipos4m ? hi_i : ineg4m ? ~hi_i : isum4;
 `endif
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
+    // the spike test a clock early, so the count's increment is its carry in (stn9)
+    wire fire8 = !readout_i && (r8 == 4'd0) && !vneg8 && (vpos8 ? !hmt_q[SMAX] : !vd8[SMAX]);
 `ifdef LIF_MUT_FROZEN
     // Mutation: a refractory neuron's membrane still decays (its V path is not held).
     wire frz3 = 1'b0;
@@ -196,14 +198,14 @@ module lif_neuron #(
         vpos8 <= vpos7; vneg8 <= vneg7;
         hmt_q <= {hi_i[SMAX-1], hi_i} - {thr_i[SMAX-1], thr_i}; // per layer (parameters are static)
         // stage 9 (the statistic arrives)
-        st9 <= stat_i; cur9 <= cur8; vs9 <= vs8;
+        cur9 <= cur8; vs9 <= vs8;
         frozen9 <= !readout_i && (r8 != 4'd0);
-        fire9 <= !readout_i && (r8 == 4'd0) && !vneg8 && (vpos8 ? !hmt_q[SMAX] : !vd8[SMAX]);
+        fire9 <= fire8;
+        stn9 <= stat_i + {{(SMAX-1){1'b0}}, fire8};
         gth9 <= ($signed(vs8[SMAX-1:HB]) > $signed(stat_i[SMAX-1:HB]));
         eqh9 <= (vs8[SMAX-1:HB] == stat_i[SMAX-1:HB]);
         gtl9 <= ($unsigned(vs8[HB-1:0]) > $unsigned(stat_i[HB-1:0]));
         sub9 <= !subtract_i ? {SMAX{1'b0}} : vpos8 ? hmt_q[SMAX-1:0] : vd8[SMAX-1:0];
-        stp9 <= stat_i + 1'b1;
         rm9 <= r8 - 4'd1;
         // output: a frozen neuron's vs9 is its stored V (held by the V path)
         valid_o <= v[9]; cur_o <= cur9;
@@ -211,19 +213,9 @@ module lif_neuron #(
         spike_o <= fire9;
         vspike_o <= v[9] && fire9;
         mem_o <= fire9 ? sub9 : vs9;
-        if (readout_i) begin
-            refc_o <= 4'd0;
-            stat_o <= (first_i || gth9 || (eqh9 && gtl9)) ? vs9 : st9;
-        end else if (frozen9) begin
-            refc_o <= rm9;
-            stat_o <= st9;
-        end else if (fire9) begin
-            refc_o <= refr_i;
-            stat_o <= stp9;
-        end else begin
-            refc_o <= 4'd0;
-            stat_o <= st9;
-        end
+        stat_o <= (readout_i && (first_i || gth9 || (eqh9 && gtl9))) ? vs9 : stn9;
+        refc_o <= frozen9 ? rm9 : fire9 ? refr_i : 4'd0; // readout: neither
+
         if (rst_i) begin
             v <= 9'd0;
             valid_o <= 1'b0; valid_w_o <= 1'b0; vspike_o <= 1'b0;
