@@ -107,7 +107,7 @@ module link_engine #(
 
     // ------------------------------------------------------------ state
     // one-hot state: st_q[I_X] is state S_X (one flop per state: no state decode)
-    localparam integer NS = 47;
+    localparam integer NS = 48;
     localparam integer I_IDLE = 0;
     localparam integer I_NAK = 1;
     localparam integer I_NAKS = 2;
@@ -155,6 +155,7 @@ module link_engine #(
     localparam integer I_WR_W = 44;
     localparam integer I_TCHKW = 45;
     localparam integer I_AUXW = 46;
+    localparam integer I_PREP2 = 47;
     localparam [NS-1:0] S_IDLE = {{(NS-1){1'b0}}, 1'b1} << I_IDLE;
     localparam [NS-1:0] S_NAK = {{(NS-1){1'b0}}, 1'b1} << I_NAK;
     localparam [NS-1:0] S_NAKS = {{(NS-1){1'b0}}, 1'b1} << I_NAKS;
@@ -202,6 +203,7 @@ module link_engine #(
     localparam [NS-1:0] S_WR_W = {{(NS-1){1'b0}}, 1'b1} << I_WR_W;
     localparam [NS-1:0] S_TCHKW = {{(NS-1){1'b0}}, 1'b1} << I_TCHKW;
     localparam [NS-1:0] S_AUXW = {{(NS-1){1'b0}}, 1'b1} << I_AUXW;
+    localparam [NS-1:0] S_PREP2 = {{(NS-1){1'b0}}, 1'b1} << I_PREP2;
     reg [NS-1:0] st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -371,6 +373,9 @@ module link_engine #(
 
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
     wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
+    // n_q == 1, registered (S_WR and S_RIN come at least two clocks after n_q last changed)
+    reg n1_q;
+    always @(posedge clk_i) n1_q <= n_q == N1;
 
     // core port
     assign host_req_o   = (st_q[I_CR]) || (st_q[I_CW]);
@@ -465,12 +470,14 @@ module link_engine #(
         if (rst_i) tx_we_o <= 1'b0;
     end
     // the table answers: last index and the answer length
-    wire tab_last = (st_q[I_NAK])    ? (i_q == 7'd5) :
-                    (st_q[I_FIN])    ? (i_q == 7'd3) :
-                    (st_q[I_HELLO])  ? (i_q == 7'd4) :
-                    (st_q[I_INFO])   ? (i_q == INFO_N[6:0] - 7'd1) :
-                    (st_q[I_STATUS]) ? 1'b1 :
-                    (st_q[I_HEAD])   ? (i_q == 7'd11) : 1'b1;
+    // (registered a byte ahead: i_q counts up by one per clock from 0 in every table state, which
+    // leaves only at its last byte; STATUS writes one byte)
+    reg tl_q;
+    always @(posedge clk_i)
+        tl_q <= (st_q[I_NAK] && i_q == 7'd4) || (st_q[I_FIN] && i_q == 7'd2) ||
+                (st_q[I_HELLO] && i_q == 7'd3) || (st_q[I_INFO] && i_q == INFO_N[6:0] - 7'd2) ||
+                (st_q[I_HEAD] && i_q == 7'd10);
+    wire tab_last = tl_q || st_q[I_STATUS];
 
     always @(*) begin
         ev = 8'd0;
@@ -480,10 +487,11 @@ module link_engine #(
         ev[3] = uart_err_i;
         ev[4] = (st_q[I_ERR]);
         ev[5] = (st_q[I_NAK]) && tab_last;
-        ev[6] = (st_q[I_DISP]) && !p_hello && synced_q && !p_seq_ok && p_dup; // registered decode
+        ev[6] = (st_q[I_DISP]) && d_dup; // registered decode
         ev[7] = (st_q[I_WAIT]) && done_i;
     end
-    // S_DISP's decisions, registered in S_PREP (the header is complete) so that S_DISP is shallow
+    // S_DISP's decisions: the checks registered in S_PREP (the header is complete), the outcome
+    // (next state, ERR code, side effects) in S_PREP2, so that S_DISP only copies registers
     reg         p_hello, p_hello_ok, p_seq_ok, p_dup, p_write, p_status, p_trace;
     reg  [3:0]  p_err;     // ERR code of a WRITE/READ/unknown command, 0: none
     reg  [NS-1:0] p_next;    // S_DISP's next state when there is no error
@@ -537,6 +545,20 @@ module link_engine #(
             default: begin p_next <= S_ERR; p_err <= 4'd1; end
         endcase
     end
+    reg  [NS-1:0] d_tgt;   // S_DISP's next state (one-hot)
+    reg  [3:0]  d_err;
+    reg         d_consume, d_hello_ok, d_dup, d_nak, d_ok;
+    always @(posedge clk_i) begin
+        d_hello_ok <= p_hello && p_hello_ok;
+        d_dup <= !p_hello && synced_q && !p_seq_ok && p_dup;
+        d_nak <= !p_hello && synced_q && !p_seq_ok && !p_dup;
+        d_ok <= !p_hello && synced_q && p_seq_ok && p_err == 4'd0;
+        d_consume <= p_hello ? p_hello_ok : synced_q; // an ERR 9 or 10 does not consume its seq
+        d_err <= p_hello ? 4'd9 : !synced_q ? 4'd10 : p_err;
+        d_tgt <= p_hello ? (p_hello_ok ? S_INFO_RD : S_ERR) : !synced_q ? S_ERR :
+                 !p_seq_ok ? S_ACKW : (p_err != 4'd0) ? S_ERR : p_next;
+    end
+
 
     always @(posedge clk_i) begin
         frame_ack_o <= 1'b0;
@@ -629,12 +651,12 @@ module link_engine #(
         end
         st_q[I_PREP0]: begin st_q[I_PREP0] <= 1'b0; st_q[I_PREP1] <= 1'b1; end // the range sums settle
         st_q[I_PREP1]: begin st_q[I_PREP1] <= 1'b0; st_q[I_PREP] <= 1'b1; end  // the range checks settle
-        st_q[I_PREP]: begin st_q[I_PREP] <= 1'b0; st_q[I_DISP] <= 1'b1; end  // the p_* decisions settle
+        st_q[I_PREP]: begin st_q[I_PREP] <= 1'b0; st_q[I_PREP2] <= 1'b1; end  // the p_* decisions settle
+        st_q[I_PREP2]: begin st_q[I_PREP2] <= 1'b0; st_q[I_DISP] <= 1'b1; end // the d_* decisions settle
         st_q[I_DISP]: begin
             i_q <= 7'd0;
             ta_q <= 4;
             tx_slot_o <= sidx;
-            fin_consume_q <= 1'b1;
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= p_fin_len;
             rx_raddr_o <= p_rxa;
@@ -643,37 +665,29 @@ module link_engine #(
             stat_q <= p_status;
             caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
             wkind_q <= p_wkind;
-            if (p_hello) begin
-                if (p_hello_ok) begin
-                    synced_q <= 1'b1;
-                    expect_q <= seq_i;      // S_SEND adds one
-                    cache_v_q <= 0;
-                    // fin_len_q 5, rx_raddr_o 5: the nonce is copied from the frame (raw bytes 6..9)
-                    begin st_q[I_DISP] <= 1'b0; st_q[I_INFO_RD] <= 1'b1; end
-                end else begin
-                    fin_consume_q <= 1'b0; err_q <= 4'd9; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
-                end
-            end else if (!synced_q) begin
-                fin_consume_q <= 1'b0; err_q <= 4'd10; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
-            end else if (!p_seq_ok) begin
-                frame_ack_o <= 1'b1;
-                if (p_dup) begin
-                    tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
-                end else begin
-                    nak_pend_q <= 1'b1; nak_reason_q <= 2'd2;
-                end
-                begin st_q[I_DISP] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
-            end else if (p_err != 4'd0) begin
-                err_q <= p_err; begin st_q[I_DISP] <= 1'b0; st_q[I_ERR] <= 1'b1; end
-            end else begin
+            fin_consume_q <= d_consume;
+            err_q <= d_err; // used by S_ERR only
+            if (d_hello_ok) begin
+                synced_q <= 1'b1;
+                expect_q <= seq_i;      // S_SEND adds one
+                cache_v_q <= 0;
+                // fin_len_q 5, rx_raddr_o 5: the nonce is copied from the frame (raw bytes 6..9)
+            end
+            if (d_dup || d_nak) frame_ack_o <= 1'b1;
+            if (d_dup) begin
+                tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
+            end
+            if (d_nak) begin nak_pend_q <= 1'b1; nak_reason_q <= 2'd2; end
+            if (d_ok) begin
                 if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
                 if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
-                st_q[I_DISP] <= 1'b0; // p_next is one of these (one-hot)
-                st_q[I_INFO_RD] <= p_next[I_INFO_RD]; st_q[I_AUXW] <= p_next[I_AUXW];
-                st_q[I_FIN] <= p_next[I_FIN]; st_q[I_WR_RD] <= p_next[I_WR_RD];
-                st_q[I_RIN_RD] <= p_next[I_RIN_RD]; st_q[I_RC] <= p_next[I_RC];
-                st_q[I_RUN] <= p_next[I_RUN]; st_q[I_ERR] <= p_next[I_ERR];
             end
+            st_q[I_DISP] <= 1'b0; // d_tgt is one of these (one-hot)
+            st_q[I_INFO_RD] <= d_tgt[I_INFO_RD]; st_q[I_AUXW] <= d_tgt[I_AUXW];
+            st_q[I_FIN] <= d_tgt[I_FIN]; st_q[I_WR_RD] <= d_tgt[I_WR_RD];
+            st_q[I_RIN_RD] <= d_tgt[I_RIN_RD]; st_q[I_RC] <= d_tgt[I_RC];
+            st_q[I_RUN] <= d_tgt[I_RUN]; st_q[I_ERR] <= d_tgt[I_ERR];
+            st_q[I_ACKW] <= d_tgt[I_ACKW];
         end
         st_q[I_ACKW]: begin st_q[I_ACKW] <= 1'b0; st_q[I_ACKW2] <= 1'b1; end // let frame_valid fall before looking again
         st_q[I_ACKW2]: begin st_q[I_ACKW2] <= 1'b0; st_q[I_IDLE] <= 1'b1; end // and the next frame's registered fields (link_rx_frame) settle
@@ -734,8 +748,8 @@ module link_engine #(
             ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
             st_q[I_WR] <= 1'b0;
             st_q[I_CW] <= wr_cw;
-            st_q[I_FIN] <= !wr_cw && n_q == N1;
-            st_q[I_WR_RD] <= !wr_cw && n_q != N1;
+            st_q[I_FIN] <= !wr_cw && n1_q;
+            st_q[I_WR_RD] <= !wr_cw && !n1_q;
             case (wkind_q)
                 2'd0: begin
                     ptr_q <= ptr_q + 1'b1;
@@ -750,7 +764,7 @@ module link_engine #(
         st_q[I_RIN]: begin
             ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
-            begin st_q[I_RIN] <= 1'b0; st_q[I_FIN] <= n_q == N1; st_q[I_RIN_RD] <= !(n_q == N1); end
+            st_q[I_RIN] <= 1'b0; st_q[I_FIN] <= n1_q; st_q[I_RIN_RD] <= !n1_q;
         end
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
