@@ -271,9 +271,13 @@ module link_engine #(
     wire [15:0] evi_ram = {in_rdata, elo_q};
     /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
-    reg signed [CW-1:0] best_q;
-    reg        gt_q;       // word_q > best_q, registered (S_RES0 lets it settle)
-    always @(posedge clk_i) gt_q <= $signed(word_q[CW-1:0]) > best_q;
+    // the best so far is kept as nbest_q = ~(best ^ MSB): signed a > b is (a ^ MSB) > (b ^ MSB)
+    // unsigned, which is the carry out of (a ^ MSB) + ~(b ^ MSB): a carry chain of two registers
+    localparam [CW-1:0] MSB = {1'b1, {(CW-1){1'b0}}};
+    reg  [CW-1:0] nbest_q;
+    wire [CW:0]   gt_sum = {1'b0, word_q[CW-1:0] ^ MSB} + {1'b0, nbest_q};
+    reg        gt_q;       // word_q > best, registered (S_RES0 lets it settle)
+    always @(posedge clk_i) gt_q <= gt_sum[CW];
     localparam integer RW = (TA + 2 > 8) ? TA + 2 : 8;  // trace fit remainder (outputs < 2^7)
     reg [RW-1:0] rem_q;
     reg [TA:0] tw_q;       // next trace word address (8 .. 2^TAW)
@@ -299,7 +303,9 @@ module link_engine #(
     always @(posedge clk_i) rx_q <= rx_rdata_i;
     // the header loop's end (i_q is stable over S_HDR_RD and S_HDR_W, so hlast_q is valid in S_HDR)
     reg hlast_q;
-    always @(posedge clk_i) hlast_q <= ({{(AW-7){1'b0}}, i_q} + 1'b1 == blen) || i_q == 7'd8;
+    // (i_q <= 8: i_q + 1 == blen only for blen < 16, a 4-bit sum)
+    always @(posedge clk_i)
+        hlast_q <= (blen[AW-1:4] == 0 && i_q[3:0] + 4'd1 == blen[3:0]) || i_q == 7'd8;
     // header bytes: rx byte i_q into hdr_q byte i_q in S_HDR
     genvar hb;
     generate
@@ -388,17 +394,17 @@ module link_engine #(
     // range checks of WRITE/READ (one adder each)
     // input RAM range of a WRITE (addr + blen - 6) and of a READ (addr + rcount): no type mux
     localparam integer EW = (AW > IAW ? AW : IAW) + 2;
-    localparam integer WLIM = INPUT_MEM + 6;
-    localparam [EW-1:0] W_LIMIT = WLIM[EW-1:0], R_LIMIT = INPUT_MEM[EW-1:0];
-    reg  [EW-1:0] in_end_w, in_end_r;
-    reg  in_range_w, in_range_r, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
+    localparam [EW-1:0] R_LIMIT = INPUT_MEM[EW-1:0];
+    reg  [EW-1:0] in_end;
+    reg  in_range, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
     reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v, run_steps_bad, run_inlen_big;
     always @(posedge clk_i) begin // the sums (S_PREP0), then the checks (S_PREP1), free running
-        in_end_w <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, blen};
-        in_end_r <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} + {{(EW-AW){1'b0}}, rcount[AW-1:0]};
+        // one adder: a WRITE's data (blen - 6 bytes) or a READ's count past addr (a WRITE shorter
+        // than 6 bytes is refused before the range matters)
+        in_end <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} +
+                  {{(EW-AW){1'b0}}, (type_i == 8'h05) ? wcount : rcount[AW-1:0]};
         tr_end <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + {{(TEW-8){1'b0}}, rcount[9:2]} + EIGHT_E;
-        in_range_w <= (addr32[31:IAW] == 0) && (in_end_w <= W_LIMIT);
-        in_range_r <= (addr32[31:IAW] == 0) && (in_end_r <= R_LIMIT);
+        in_range <= (addr32[31:IAW] == 0) && (in_end <= R_LIMIT);
         tr_range <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
                     tr_end <= {{(TEW-TA-1){1'b0}}, tw_q};
         r_big <= rcount[15:AW] != 0 || rcount[AW-1:0] > MAXBODY[AW-1:0];
@@ -527,7 +533,7 @@ module link_engine #(
             8'h05: begin
                 p_next <= w_zero ? S_FIN : S_WR_RD;
                 if (bl_lt6) p_err <= 4'd2;
-                else if (sp6 && in_range_w) p_wkind <= 2'd0;
+                else if (sp6 && in_range) p_wkind <= 2'd0;
                 else if (sp11 && a16z) p_wkind <= 2'd1;
                 else if (sp10 && w_word) p_wkind <= 2'd2;
                 else p_err <= 4'd3;
@@ -536,7 +542,7 @@ module link_engine #(
                 p_next <= S_FIN;
                 if (!bl8 || r_big) p_err <= 4'd2;
                 else if (r_zero && (sp6 || sp8 || sp10)) p_next <= S_FIN;
-                else if (sp6 && in_range_r) p_next <= S_RIN_RD;
+                else if (sp6 && in_range) p_next <= S_RIN_RD;
                 else if (sp10 && rcount[1:0] == 2'd0) p_next <= S_RC;
                 else if (sp8 && tr_range) p_next <= S_AUXW;
                 else p_err <= 4'd3;
@@ -878,7 +884,7 @@ module link_engine #(
         end
         st_q[I_RES0]: begin st_q[I_RES0] <= 1'b0; st_q[I_RES] <= 1'b1; end
         st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
-            if (k_q == 0 || gt_q) begin best_q <= word_q[CW-1:0]; pred_q <= k_q; end
+            if (k_q == 0 || gt_q) begin nbest_q <= ~(word_q[CW-1:0] ^ MSB); pred_q <= k_q; end
             k_q <= k_q + 1'b1;
             caddr_q[1:0] <= 2'b11; // the next neuron's STAT (S_CRW added one)
             p_q <= 2'd3;
