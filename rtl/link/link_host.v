@@ -91,10 +91,10 @@ module link_host #(
         end
     endgenerate
 
-    wire       rx_v, rx_ferr;
+    wire       rx_v, rx_z, rx_ferr;
     wire [7:0] rx_d;
     link_uart_rx #(.CLKS_PER_BIT(CPB)) u_rx (.clk_i(clk_i), .rst_i(rst_i), .rx_i(uart_rx_i),
-        .valid_o(rx_v), .data_o(rx_d), .frame_err_o(rx_ferr));
+        .valid_o(rx_v), .data_o(rx_d), .zero_o(rx_z), .frame_err_o(rx_ferr));
 
     wire           rb_we;
     wire [BAW-1:0] rb_waddr, rb_raddr;
@@ -113,7 +113,7 @@ module link_host #(
     wire [7:0]  f_type, f_seq;
     wire [15:0] f_len;
     link_rx_frame #(.AW(AW), .MAXBODY(MAXBODY), .WSH(WSH), .WI(WI)) u_rxf (.clk_i(clk_i), .rst_i(rst_i),
-        .valid_i(rx_v), .data_i(rx_d), .we_o(rb_we), .waddr_o(rb_waddr), .wdata_o(rb_wdata),
+        .valid_i(rx_v), .data_i(rx_d), .zero_i(rx_z), .we_o(rb_we), .waddr_o(rb_waddr), .wdata_o(rb_wdata),
         .frame_valid_o(f_valid), .type_o(f_type), .seq_o(f_seq), .body_len_o(f_len),
         .slot_o(f_slot), .frame_ack_i(f_ack), .bad_o(f_bad), .overrun_o(f_over));
 

@@ -18,6 +18,7 @@ module link_rx_frame #(
     input  wire          rst_i,
     input  wire          valid_i,     // a received byte
     input  wire [7:0]    data_i,
+    input  wire          zero_i,      // data_i == 0x00, registered with it (link_uart_rx)
     // buffer write port (the engine reads the other port of the same RAM)
     output reg           we_o,
     output reg  [AW+WSH-1:0] waddr_o,
@@ -99,10 +100,19 @@ module link_rx_frame #(
     wire [WI+AW-1:0] wfull = {ws, n_q[AW-1:0]};
     wire [16:0] n17 = {{(16-AW){1'b0}}, n_q};
     /* verilator lint_on UNUSEDSIGNAL */
-    wire exp_ok = len_hi_z_q && exp_q == n_q;
+    // Flags of the state, registered: the state changes only with a byte, and bytes come at
+    // least 40 clocks apart (CLKS_PER_BIT >= 4), so a flag is valid long before the next byte
+    // needs it. They keep the byte's decisions a few LUT levels deep.
+    reg exp_ok_q, crc_ok_q, left1_q, n0_q, n1_q, n2_q, n3_q;
+    always @(posedge clk_i) begin
+        exp_ok_q <= len_hi_z_q && exp_q == n_q;
+        crc_ok_q <= crc_q == 16'h0000;
+        left1_q <= left_q == 8'd1;
+        n0_q <= n17 == 17'd0; n1_q <= n17 == 17'd1; n2_q <= n17 == 17'd2; n3_q <= n17 == 17'd3;
+    end
     // a delimiter that ends an intact frame with room for it
-    wire accept = valid_i && data_i == 8'h00 && !drop_q && started_q && !full && left_q == 8'd1 &&
-                  ge6_q && crc_q == 16'h0000 && exp_ok;
+    wire accept = valid_i && zero_i && !drop_q && started_q && !full && left1_q &&
+                  ge6_q && crc_ok_q && exp_ok_q;
     reg [7:0]  left_q;     // bytes left in the current COBS block, plus one (1: next byte is a code;
                            // a code byte c loads c itself, no adder)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
@@ -117,8 +127,8 @@ module link_rx_frame #(
         put = 1'b0;
         put_b = data_i;
         crc_in = data_i;
-        if (valid_i && data_i != 8'h00 && !drop_q && !full) begin
-            if (left_q != 8'd1) begin
+        if (valid_i && !zero_i && !drop_q && !full) begin
+            if (!left1_q) begin
                 put = 1'b1;
             end else if (started_q && zero_q) begin
                 put = 1'b1;       // the implied zero of the previous block
@@ -137,7 +147,7 @@ module link_rx_frame #(
             n_q <= 0; left_q <= 8'd1; zero_q <= 1'b0; started_q <= 1'b0;
             drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
         end else if (valid_i) begin
-            if (data_i == 8'h00) begin
+            if (zero_i) begin
                 // delimiter: judge the block, then start afresh
                 if (drop_q) begin
                     if (over_q) overrun_o <= 1'b1;
@@ -154,7 +164,7 @@ module link_rx_frame #(
                     drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
                     over_q <= 1'b1;
                 end else begin
-                    if (left_q != 8'd1) begin
+                    if (!left1_q) begin
                         left_q <= left_q - 1'b1;
                     end else begin
                         started_q <= 1'b1;
@@ -172,13 +182,10 @@ module link_rx_frame #(
                             if (n_q == NMAX_M1) max_q <= 1'b1;
                             if (n_q == N5) ge6_q <= 1'b1;
                             crc_q   <= crc_next;
-                            case (n17)
-                                17'd0: type_m[ws] <= put_b;
-                                17'd1: seq_m[ws] <= put_b;
-                                17'd2: begin cur_len_q[7:0] <= put_b; len_m[ws][7:0] <= put_b; end
-                                17'd3: begin cur_len_q[15:8] <= put_b; len_m[ws][15:8] <= put_b; end
-                                default: ;
-                            endcase
+                            if (n0_q) type_m[ws] <= put_b;
+                            if (n1_q) seq_m[ws] <= put_b;
+                            if (n2_q) begin cur_len_q[7:0] <= put_b; len_m[ws][7:0] <= put_b; end
+                            if (n3_q) begin cur_len_q[15:8] <= put_b; len_m[ws][15:8] <= put_b; end
                         end
                     end
                 end

@@ -12,6 +12,7 @@ module link_uart_rx #(
     input  wire       rx_i,
     output reg        valid_o,
     output reg  [7:0] data_o,
+    output reg        zero_o,      // data_o == 0x00 (registered with it: a frame delimiter)
     output reg        frame_err_o
 );
     generate
@@ -56,6 +57,7 @@ module link_uart_rx #(
                     if (rx) begin
                         valid_o <= 1'b1;
                         data_o  <= shift_q;
+                        zero_o  <= shift_q == 8'h00;
                     end else begin
                         frame_err_o <= 1'b1;
                     end
