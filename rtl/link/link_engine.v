@@ -396,13 +396,14 @@ module link_engine #(
     localparam integer EW = (AW > IAW ? AW : IAW) + 2;
     localparam [EW-1:0] R_LIMIT = INPUT_MEM[EW-1:0];
     reg  [EW-1:0] in_end;
-    reg  in_range, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
+    reg  is_wr_q, in_range, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
     reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v, run_steps_bad, run_inlen_big;
     always @(posedge clk_i) begin // the sums (S_PREP0), then the checks (S_PREP1), free running
         // one adder: a WRITE's data (blen - 6 bytes) or a READ's count past addr (a WRITE shorter
         // than 6 bytes is refused before the range matters)
+        is_wr_q <= type_i == 8'h05; // the frame's type is stable long before S_PREP0
         in_end <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} +
-                  {{(EW-AW){1'b0}}, (type_i == 8'h05) ? wcount : rcount[AW-1:0]};
+                  {{(EW-AW){1'b0}}, is_wr_q ? wcount : rcount[AW-1:0]};
         tr_end <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + {{(TEW-8){1'b0}}, rcount[9:2]} + EIGHT_E;
         in_range <= (addr32[31:IAW] == 0) && (in_end <= R_LIMIT);
         tr_range <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
