@@ -98,7 +98,8 @@ module lif_neuron #(
     reg signed [VW-1:0]    vsum6;
     reg signed [SMAX-1:0]  vs8, vs9;
     reg signed [SMAX:0]    vd8;                          // vsum - theta (vsum within S bits)
-    reg                    vpos8, vneg8;
+    reg                    vpos8;
+    reg                    fz8;                          // lif, r = 0, not below 0, not (saturated and hi < theta)
     reg                    fire9, frozen9;
     reg                    gth9, eqh9, gtl9;             // v > max as high / low half compares
     reg signed [SMAX:0]    hmt_q;                        // hi - theta (v saturated high)
@@ -147,8 +148,9 @@ module lif_neuron #(
     wire signed [SMAX-1:0] inewm = ipos4m ? hi_i : ineg4m ? ~hi_i : isum4;
 `endif
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
-    // the spike test a clock early, so the count's increment is its carry in (stn9)
-    wire fire8 = !readout_i && (r8 == 4'd0) && !vneg8 && (vpos8 ? !hmt_q[SMAX] : !vd8[SMAX]);
+    // the spike test a clock early, so the count's increment is its carry in (stn9); all but
+    // the sign of v - theta is decided a stage earlier still (fz8), so fire8 is one LUT
+    wire fire8 = fz8 && (vpos8 || !vd8[SMAX]);
 `ifdef LIF_MUT_FROZEN
     // Mutation: a refractory neuron's membrane still decays (its V path is not held).
     wire frz3 = 1'b0;
@@ -195,7 +197,8 @@ module lif_neuron #(
         r8 <= r7; cur8 <= cur7;
         vs8 <= vnew;
         vd8 <= {vsum7[SMAX-1], vsum7} - {thr_i[SMAX-1], thr_i};
-        vpos8 <= vpos7; vneg8 <= vneg7;
+        vpos8 <= vpos7;
+        fz8 <= !readout_i && (r7 == 4'd0) && !vneg7 && !(vpos7 && hmt_q[SMAX]);
         hmt_q <= {hi_i[SMAX-1], hi_i} - {thr_i[SMAX-1], thr_i}; // per layer (parameters are static)
         // stage 9 (the statistic arrives)
         cur9 <= cur8; vs9 <= vs8;
