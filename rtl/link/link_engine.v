@@ -377,6 +377,22 @@ module link_engine #(
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
 
+    // the rx buffer read address and the answer write address, each in its own block with a
+    // short priority chain of state bits (timing: no transition condition reaches them)
+    wire tab_st = st_q[I_NAK] | st_q[I_FIN] | st_q[I_HELLO] | st_q[I_INFO] | st_q[I_STATUS] | st_q[I_HEAD];
+    always @(posedge clk_i) begin
+        if (st_q[I_IDLE]) rx_raddr_o <= 4;          // the header's first body byte
+        else if (st_q[I_DISP]) rx_raddr_o <= p_rxa;
+        else if (st_q[I_INFO_RD] | st_q[I_INFO_W] | st_q[I_HDR] | tab_st | st_q[I_WR])
+            rx_raddr_o <= rx_raddr_o + 1'b1;        // table states: the next INFO/nonce byte
+        if (st_q[I_IDLE]) ta_q <= NAK_BASE;
+        else if (st_q[I_DISP]) ta_q <= 4;
+        else if (st_q[I_ERR]) ta_q <= 0;
+        else if (st_q[I_WAIT]) ta_q <= 16;          // RUN: the outputs after the summary head
+        else if (st_q[I_PUT] && p_q == 2'd0 && ret2_q[I_HEAD]) ta_q <= 4; // ... then the head
+        else if (tab_st | st_q[I_PUT] | st_q[I_RIN]) ta_q <= ta_q + 1'b1;
+    end
+
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
     wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
     // n_q == 1, registered (S_WR and S_RIN come at least two clocks after n_q last changed)
@@ -631,8 +647,6 @@ module link_engine #(
         st_q[I_IDLE]: begin
             // loaded whatever happens next (no enable behind the conditions below)
             i_q <= 7'd0;
-            rx_raddr_o <= 4;
-            ta_q <= NAK_BASE;
             if (!tx_busy_i) begin // tx_slot_o stays while the framer sends
                 if (frame_valid_i) begin
                     st_q[I_IDLE] <= 1'b0; st_q[I_PREP0] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0);
@@ -649,11 +663,10 @@ module link_engine #(
         st_q[I_HDR_RD]: begin st_q[I_HDR_RD] <= 1'b0; st_q[I_HDR_W] <= 1'b1; end
         st_q[I_HDR_W]: begin st_q[I_HDR_W] <= 1'b0; st_q[I_HDR] <= 1'b1; end
         // INFO/HELLO stream one byte per clock from the rx buffer: two reads ahead
-        st_q[I_INFO_RD]: begin rx_raddr_o <= rx_raddr_o + 1'b1; begin st_q[I_INFO_RD] <= 1'b0; st_q[I_INFO_W] <= 1'b1; end end
-        st_q[I_INFO_W]: begin rx_raddr_o <= rx_raddr_o + 1'b1; begin st_q[I_INFO_W] <= 1'b0; st_q[I_HELLO] <= p_hello; st_q[I_INFO] <= !(p_hello); end end
+        st_q[I_INFO_RD]: begin st_q[I_INFO_RD] <= 1'b0; st_q[I_INFO_W] <= 1'b1; end
+        st_q[I_INFO_W]: begin st_q[I_INFO_W] <= 1'b0; st_q[I_HELLO] <= p_hello; st_q[I_INFO] <= !p_hello; end
         st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
-            rx_raddr_o <= rx_raddr_o + 1'b1;
             begin st_q[I_HDR] <= 1'b0; st_q[I_PREP0] <= hlast_q; st_q[I_HDR_RD] <= !(hlast_q); end
         end
         st_q[I_PREP0]: begin st_q[I_PREP0] <= 1'b0; st_q[I_PREP1] <= 1'b1; end // the range sums settle
@@ -662,11 +675,9 @@ module link_engine #(
         st_q[I_PREP2]: begin st_q[I_PREP2] <= 1'b0; st_q[I_DISP] <= 1'b1; end // the d_* decisions settle
         st_q[I_DISP]: begin
             i_q <= 7'd0;
-            ta_q <= 4;
             tx_slot_o <= sidx;
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= p_fin_len;
-            rx_raddr_o <= p_rxa;
             n_q <= p_n;
             ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? p_tr_ra : addr32[PW-1:0]);
             stat_q <= p_status;
@@ -700,14 +711,12 @@ module link_engine #(
         st_q[I_ACKW2]: begin st_q[I_ACKW2] <= 1'b0; st_q[I_IDLE] <= 1'b1; end // and the next frame's registered fields (link_rx_frame) settle
         st_q[I_ERR]: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
-            i_q <= 7'd0; ta_q <= 0;
+            i_q <= 7'd0;
             begin st_q[I_ERR] <= 1'b0; st_q[I_FIN] <= 1'b1; end
         end
         // table answers: one byte per clock at ta_q
         st_q[I_NAK], st_q[I_FIN], st_q[I_HELLO], st_q[I_INFO], st_q[I_STATUS], st_q[I_HEAD]: begin
-            ta_q <= ta_q + 1'b1;
             i_q <= i_q + 1'b1;
-            rx_raddr_o <= rx_raddr_o + 1'b1; // S_INFO: the next INFO byte
             if (tab_last) begin
                 i_q <= 7'd0;
                 (* parallel_case *) case (1'b1)
@@ -722,14 +731,12 @@ module link_engine #(
         end
         // put subroutine: p_q + 1 bytes of word_q at ta_q, then ret2_q
         st_q[I_PUT]: begin
-            ta_q <= ta_q + 1'b1;
             word_q <= {8'd0, word_q[31:8]};
             p_q <= p_q - 1'b1;
             if (p_q == 2'd0) begin
                 st_q[I_PUT] <= 1'b0; // ret2_q is one of these (one-hot)
                 st_q[I_FIN] <= ret2_q[I_FIN]; st_q[I_RC] <= ret2_q[I_RC]; st_q[I_TR] <= ret2_q[I_TR];
                 st_q[I_STATUS] <= ret2_q[I_STATUS]; st_q[I_HEAD] <= ret2_q[I_HEAD]; st_q[I_CR] <= ret2_q[I_CR];
-                if (ret2_q[I_HEAD]) ta_q <= 4; // RUN: the summary head before the outputs
             end
         end
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
@@ -750,7 +757,6 @@ module link_engine #(
         st_q[I_WR_RD]: begin st_q[I_WR_RD] <= 1'b0; st_q[I_WR_W] <= 1'b1; end
         st_q[I_WR_W]: begin st_q[I_WR_W] <= 1'b0; st_q[I_WR] <= 1'b1; end
         st_q[I_WR]: begin
-            rx_raddr_o <= rx_raddr_o + 1'b1;
             n_q <= n_q - 1'b1;
             ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
             st_q[I_WR] <= 1'b0;
@@ -769,7 +775,6 @@ module link_engine #(
         st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; begin st_q[I_RIN_RD] <= 1'b0; st_q[I_RIN_W] <= 1'b1; end end
         st_q[I_RIN_W]: begin st_q[I_RIN_W] <= 1'b0; st_q[I_RIN] <= 1'b1; end // the byte into in_q
         st_q[I_RIN]: begin
-            ta_q <= ta_q + 1'b1;
             n_q <= n_q - 1'b1;
             st_q[I_RIN] <= 1'b0; st_q[I_FIN] <= n1_q; st_q[I_RIN_RD] <= !n1_q;
         end
@@ -818,7 +823,7 @@ module link_engine #(
                     nl_q <= word_q[3:0] - 1'b1;
                     caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
                 end
-                2'd1: begin readout_q <= word_q[0]; caddr_q[3:0] <= 4'd1; end
+                2'd1: readout_q <= word_q[0]; // caddr_q is at SIZE (S_CRW added one)
                 2'd2: begin
                     nout_q <= word_q[6:0];
                     caddr_q[3:0] <= 4'd7;
@@ -878,7 +883,6 @@ module link_engine #(
                 trace_run_q <= 1'b0;
                 fin_len_q <= 12 + {{(AW-9){1'b0}}, nout_q, 2'b00};
                 k_q <= 7'd0;
-                ta_q <= 16;
                 caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
                 ret_q <= S_RES0; begin st_q[I_WAIT] <= 1'b0; st_q[I_CR] <= 1'b1; end
             end
