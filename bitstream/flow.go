@@ -538,13 +538,21 @@ func storeCache(dir string, c *cacheEntry, ext string) error {
 
 // OverfullError is nextpnr refusing a design that needs more of a resource than the device has
 // (its utilisation table above 100 %): the fit check counts memories, not logic.
+//
+// AtLimit: no resource is above 100 %, but the placer gave up ("Unable to find legal
+// placement ... at utilisation limit"); Bel is then the fullest resource.
 type OverfullError struct {
 	Bel             string
 	Used, Available int
+	AtLimit         bool
 	Log             *ToolError
 }
 
 func (e *OverfullError) Error() string {
+	if e.AtLimit {
+		return fmt.Sprintf("bitstream: the design needs %d of the device's %d %s (%d %%), and nextpnr could not place it that full: pick a larger board, or a smaller network or core (another --seed rarely helps); nextpnr log %s",
+			e.Used, e.Available, e.Bel, 100*e.Used/max(1, e.Available), e.Log.LogPath)
+	}
 	return fmt.Sprintf("bitstream: the design needs %d %s, the device has %d (%d %%): pick a larger board, or a smaller network or core; nextpnr log %s",
 		e.Used, e.Bel, e.Available, 100*e.Used/max(1, e.Available), e.Log.LogPath)
 }
@@ -553,18 +561,31 @@ func (e *OverfullError) Unwrap() error { return e.Log }
 
 var utilLine = regexp.MustCompile(`Info:\s+(\w+):\s+(\d+)/\s*(\d+)\s+\d+%`)
 
-// overfull finds the first resource nextpnr reports above 100 % in its log.
+// overfull finds the first resource nextpnr reports above 100 % in its log, or, when the
+// placer gave up at the utilisation limit, the fullest resource.
 func overfull(logPath string) *OverfullError {
 	data, err := os.ReadFile(logPath)
 	if err != nil {
 		return nil
 	}
+	var fullest *OverfullError
 	for _, m := range utilLine.FindAllStringSubmatch(string(data), -1) {
 		used, _ := strconv.Atoi(m[2])
 		avail, _ := strconv.Atoi(m[3])
 		if used > avail {
 			return &OverfullError{Bel: m[1], Used: used, Available: avail}
 		}
+		// Hard blocks (SPRAM, block RAM) can be full and still place: logic is what the
+		// placer runs out of room for.
+		logic := strings.HasSuffix(m[1], "_LC") || m[1] == "TRELLIS_COMB" || m[1] == "TRELLIS_SLICE"
+		if logic && avail > 0 {
+			if fullest == nil || used*fullest.Available > fullest.Used*avail {
+				fullest = &OverfullError{Bel: m[1], Used: used, Available: avail, AtLimit: true}
+			}
+		}
+	}
+	if fullest != nil && strings.Contains(string(data), "Unable to find legal placement") {
+		return fullest
 	}
 	return nil
 }

@@ -196,6 +196,17 @@ func TestBuildOverfullDevice(t *testing.T) {
 	}
 }
 
+// TestBuildAtUtilisationLimit: nextpnr's placer gives up on a design below 100 % (the UP5K's
+// rtl/top at 97 % of its logic cells did): the error names the logic cells, not the full SPRAM.
+func TestBuildAtUtilisationLimit(t *testing.T) {
+	r := &bitstreamtest.Runner{FailTool: "nextpnr", FailLog: "Info: Device utilisation:\nInfo: \t         ICESTORM_LC:  5166/ 5280    97%\nInfo: \t        ICESTORM_RAM:    25/   30    83%\nInfo: \t      ICESTORM_SPRAM:     4/    4   100%\nInfo: Running main analytical placer.\nERROR: Unable to find legal placement for all cells, design is probably at utilisation limit."}
+	_, err := Build(context.Background(), fakeOptions(t, "icebreaker", r))
+	var oe *OverfullError
+	if !errors.As(err, &oe) || !oe.AtLimit || oe.Bel != "ICESTORM_LC" || oe.Used != 5166 || !strings.Contains(err.Error(), "5166 of the device's 5280 ICESTORM_LC (97 %)") {
+		t.Fatalf("err = %v, want an at-the-limit OverfullError for ICESTORM_LC 5166/5280", err)
+	}
+}
+
 // TestBuildSeedSweep: with Seeds > 1 the flow places seed after seed, stops at the first that
 // meets timing, else keeps the fastest, and packs that seed's placement.
 func TestBuildSeedSweep(t *testing.T) {

@@ -33,9 +33,9 @@ type Board struct {
 	// Ties are outputs the generated top level drives to a constant level to keep a part of
 	// the board out of the way (UPduino v3: the SPI flash's chip select high, because the
 	// UART shares the flash's data pins).
-	Ties []Tie `yaml:"ties,omitempty" json:"ties,omitempty"`
-	Program       Program  `yaml:"program" json:"program"`
-	USB           []USBID  `yaml:"usb,omitempty" json:"usb,omitempty"`
+	Ties    []Tie   `yaml:"ties,omitempty" json:"ties,omitempty"`
+	Program Program `yaml:"program" json:"program"`
+	USB     []USBID `yaml:"usb,omitempty" json:"usb,omitempty"`
 	// PinSources (the YAML key is "source") says where the facts above were checked: one
 	// Citation per published constraint file, schematic-derived pin list or vendor document,
 	// each naming the facts it confirms. Every built-in board has at least one, and between
@@ -102,7 +102,7 @@ func (b *Board) Cites(fact string) bool {
 
 // Tie is one output pin held at a constant level.
 type Tie struct {
-	Name  string `yaml:"name" json:"name"`   // what the pin is (flash_cs_n), for the generated comments
+	Name  string `yaml:"name" json:"name"` // what the pin is (flash_cs_n), for the generated comments
 	Pin   string `yaml:"pin" json:"pin"`
 	Level int    `yaml:"level" json:"level"` // 0 or 1
 	Note  string `yaml:"note,omitempty" json:"note,omitempty"`
