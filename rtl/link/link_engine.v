@@ -107,7 +107,7 @@ module link_engine #(
 
     // ------------------------------------------------------------ state
     // one-hot state: st_q[I_X] is state S_X (one flop per state: no state decode)
-    localparam integer NS = 48;
+    localparam integer NS = 49;
     localparam integer I_IDLE = 0;
     localparam integer I_NAK = 1;
     localparam integer I_NAKS = 2;
@@ -156,54 +156,28 @@ module link_engine #(
     localparam integer I_TCHKW = 45;
     localparam integer I_AUXW = 46;
     localparam integer I_PREP2 = 47;
+    localparam integer I_PREPA = 48;
+    // the one-hot constants used as values (reset, return and decision registers); transitions
+    // name state bits (st_q[I_X])
     localparam [NS-1:0] S_IDLE = {{(NS-1){1'b0}}, 1'b1} << I_IDLE;
-    localparam [NS-1:0] S_NAK = {{(NS-1){1'b0}}, 1'b1} << I_NAK;
-    localparam [NS-1:0] S_NAKS = {{(NS-1){1'b0}}, 1'b1} << I_NAKS;
-    localparam [NS-1:0] S_HDR_RD = {{(NS-1){1'b0}}, 1'b1} << I_HDR_RD;
-    localparam [NS-1:0] S_HDR = {{(NS-1){1'b0}}, 1'b1} << I_HDR;
-    localparam [NS-1:0] S_DISP = {{(NS-1){1'b0}}, 1'b1} << I_DISP;
     localparam [NS-1:0] S_ERR = {{(NS-1){1'b0}}, 1'b1} << I_ERR;
     localparam [NS-1:0] S_FIN = {{(NS-1){1'b0}}, 1'b1} << I_FIN;
-    localparam [NS-1:0] S_SEND = {{(NS-1){1'b0}}, 1'b1} << I_SEND;
     localparam [NS-1:0] S_ACKW = {{(NS-1){1'b0}}, 1'b1} << I_ACKW;
-    localparam [NS-1:0] S_HELLO = {{(NS-1){1'b0}}, 1'b1} << I_HELLO;
-    localparam [NS-1:0] S_INFO = {{(NS-1){1'b0}}, 1'b1} << I_INFO;
     localparam [NS-1:0] S_STATUS = {{(NS-1){1'b0}}, 1'b1} << I_STATUS;
     localparam [NS-1:0] S_PUT = {{(NS-1){1'b0}}, 1'b1} << I_PUT;
     localparam [NS-1:0] S_CR = {{(NS-1){1'b0}}, 1'b1} << I_CR;
-    localparam [NS-1:0] S_CRW = {{(NS-1){1'b0}}, 1'b1} << I_CRW;
-    localparam [NS-1:0] S_CW = {{(NS-1){1'b0}}, 1'b1} << I_CW;
     localparam [NS-1:0] S_WR_RD = {{(NS-1){1'b0}}, 1'b1} << I_WR_RD;
-    localparam [NS-1:0] S_WR = {{(NS-1){1'b0}}, 1'b1} << I_WR;
     localparam [NS-1:0] S_RIN_RD = {{(NS-1){1'b0}}, 1'b1} << I_RIN_RD;
-    localparam [NS-1:0] S_RIN = {{(NS-1){1'b0}}, 1'b1} << I_RIN;
     localparam [NS-1:0] S_RC = {{(NS-1){1'b0}}, 1'b1} << I_RC;
     localparam [NS-1:0] S_TR = {{(NS-1){1'b0}}, 1'b1} << I_TR;
     localparam [NS-1:0] S_RUN = {{(NS-1){1'b0}}, 1'b1} << I_RUN;
     localparam [NS-1:0] S_PRE = {{(NS-1){1'b0}}, 1'b1} << I_PRE;
-    localparam [NS-1:0] S_TCHK = {{(NS-1){1'b0}}, 1'b1} << I_TCHK;
     localparam [NS-1:0] S_INT_RD = {{(NS-1){1'b0}}, 1'b1} << I_INT_RD;
-    localparam [NS-1:0] S_INT = {{(NS-1){1'b0}}, 1'b1} << I_INT;
     localparam [NS-1:0] S_GO = {{(NS-1){1'b0}}, 1'b1} << I_GO;
-    localparam [NS-1:0] S_WAIT = {{(NS-1){1'b0}}, 1'b1} << I_WAIT;
-    localparam [NS-1:0] S_RES = {{(NS-1){1'b0}}, 1'b1} << I_RES;
     localparam [NS-1:0] S_HEAD = {{(NS-1){1'b0}}, 1'b1} << I_HEAD;
-    localparam [NS-1:0] S_TRD = {{(NS-1){1'b0}}, 1'b1} << I_TRD;
     localparam [NS-1:0] S_INFO_RD = {{(NS-1){1'b0}}, 1'b1} << I_INFO_RD;
-    localparam [NS-1:0] S_PREP = {{(NS-1){1'b0}}, 1'b1} << I_PREP;
-    localparam [NS-1:0] S_PREP0 = {{(NS-1){1'b0}}, 1'b1} << I_PREP0;
-    localparam [NS-1:0] S_PREP1 = {{(NS-1){1'b0}}, 1'b1} << I_PREP1;
     localparam [NS-1:0] S_RES0 = {{(NS-1){1'b0}}, 1'b1} << I_RES0;
-    localparam [NS-1:0] S_TRQ = {{(NS-1){1'b0}}, 1'b1} << I_TRQ;
-    localparam [NS-1:0] S_RIN_W = {{(NS-1){1'b0}}, 1'b1} << I_RIN_W;
-    localparam [NS-1:0] S_INT_W = {{(NS-1){1'b0}}, 1'b1} << I_INT_W;
-    localparam [NS-1:0] S_ACKW2 = {{(NS-1){1'b0}}, 1'b1} << I_ACKW2;
-    localparam [NS-1:0] S_HDR_W = {{(NS-1){1'b0}}, 1'b1} << I_HDR_W;
-    localparam [NS-1:0] S_INFO_W = {{(NS-1){1'b0}}, 1'b1} << I_INFO_W;
-    localparam [NS-1:0] S_WR_W = {{(NS-1){1'b0}}, 1'b1} << I_WR_W;
-    localparam [NS-1:0] S_TCHKW = {{(NS-1){1'b0}}, 1'b1} << I_TCHKW;
     localparam [NS-1:0] S_AUXW = {{(NS-1){1'b0}}, 1'b1} << I_AUXW;
-    localparam [NS-1:0] S_PREP2 = {{(NS-1){1'b0}}, 1'b1} << I_PREP2;
     reg [NS-1:0] st_q, ret_q, ret2_q;
 
     reg        synced_q, clear_pend_q, loaded_q;
@@ -221,8 +195,12 @@ module link_engine #(
         end
     endgenerate
     reg [7:0]  expect_q;
-    wire [7:0] back = expect_q - seq_i;          // how far behind the expected seq
-    wire       dup = back >= 8'd1 && {24'd0, back} <= W && cache_v_q[sidx] && cache_seq_m[sidx] == seq_i;
+    // A duplicate (1 <= expect - seq <= W, mod 256) is a frame whose slot holds a valid cached
+    // answer to this very seq: every consumed frame writes its slot (seq mod W) in S_SEND, so a
+    // valid slot holds one of the last W consumed seqs (HELLO empties the cache, an unconsumed
+    // answer invalidates its slot), and the current one (seq == expect) never is in the cache;
+    // S_DISP tests seq == expect first. No subtraction is needed.
+    wire       dup = cache_v_q[sidx] && cache_seq_m[sidx] == seq_i;
     reg        nak_pend_q;
     reg [1:0]  nak_reason_q;
     // STATUS counters: u32 on the wire, 16-bit saturating here (docs/protocol.md), kept in aux
@@ -420,7 +398,8 @@ module link_engine #(
         is_wr_q <= type_i == 8'h05; // the frame's type is stable long before S_PREP0
         in_end <= {{(EW-IAW){1'b0}}, addr32[IAW-1:0]} +
                   {{(EW-AW){1'b0}}, is_wr_q ? wcount : rcount[AW-1:0]};
-        tr_end <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + {{(TEW-8){1'b0}}, rcount[9:2]} + EIGHT_E;
+        tr_base_q <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + EIGHT_E; // (S_PREPA)
+        tr_end <= tr_base_q + {{(TEW-8){1'b0}}, rcount[9:2]};
         in_range <= (addr32[31:IAW] == 0) && (in_end <= R_LIMIT);
         tr_range <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
                     tr_end <= {{(TEW-TA-1){1'b0}}, tw_q};
@@ -438,6 +417,11 @@ module link_engine #(
     localparam integer TEW = (TA + 2 > 10) ? TA + 2 : 10;
     localparam [TEW-1:0] EIGHT_E = 8;
     reg  [TEW-1:0] tr_end;
+    reg  [TEW-1:0] tr_base_q; // aux RAM word of a trace READ's first word: 8 + addr / 4
+    /* verilator lint_off UNUSEDSIGNAL */ // a trace address has TA bits (addr < 2^(TA+2) when in range)
+    wire [PW+TEW-1:0] tr_base_x = {{PW{1'b0}}, tr_base_q};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [PW-1:0] tr_base_pw = {{(PW-TA){1'b0}}, tr_base_x[TA-1:0]};
     // RUN: input_len > INPUT_MEM, without a 32-bit comparator
     wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
@@ -524,9 +508,7 @@ module link_engine #(
     /* verilator lint_off UNUSEDSIGNAL */ // counts are at most MAXBODY < 2^AW (r_big)
     wire [15:0] rwords = {2'b00, rcount[15:2]};
     /* verilator lint_on UNUSEDSIGNAL */
-    localparam [PW-1:0] EIGHT = 8;
     localparam [NW-1:0] N8 = 8;
-    reg  [PW-1:0] p_tr_ra; // word 8 + addr / 4 (addr < 2^(TA+2) when the range check passes)
     always @(posedge clk_i) begin
         p_hello <= (type_i == 8'h01);
         p_hello_ok <= bl6 && hello_v;
@@ -535,7 +517,6 @@ module link_engine #(
         p_write <= (type_i == 8'h05);
         p_status <= (type_i == 8'h03);
         p_trace <= (type_i == 8'h06) && sp8;
-        p_tr_ra <= addr32[PW+1:2] + EIGHT;
         p_fin_len <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_N[AW-1:0] :
                      (type_i == 8'h03) ? 33 : (type_i == 8'h06) ? rcount[AW-1:0] : 0;
         p_rxa <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_AT[AW-1:0] : 10;
@@ -649,7 +630,7 @@ module link_engine #(
             i_q <= 7'd0;
             if (!tx_busy_i) begin // tx_slot_o stays while the framer sends
                 if (frame_valid_i) begin
-                    st_q[I_IDLE] <= 1'b0; st_q[I_PREP0] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0);
+                    st_q[I_IDLE] <= 1'b0; st_q[I_PREPA] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0);
                 end else if (nak_pend_q) begin
                     tx_slot_o <= {WI{1'b0}};
                     st_q[I_IDLE] <= 1'b0; st_q[I_NAK] <= 1'b1;
@@ -667,8 +648,9 @@ module link_engine #(
         st_q[I_INFO_W]: begin st_q[I_INFO_W] <= 1'b0; st_q[I_HELLO] <= p_hello; st_q[I_INFO] <= !p_hello; end
         st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
-            begin st_q[I_HDR] <= 1'b0; st_q[I_PREP0] <= hlast_q; st_q[I_HDR_RD] <= !(hlast_q); end
+            begin st_q[I_HDR] <= 1'b0; st_q[I_PREPA] <= hlast_q; st_q[I_HDR_RD] <= !(hlast_q); end
         end
+        st_q[I_PREPA]: begin st_q[I_PREPA] <= 1'b0; st_q[I_PREP0] <= 1'b1; end // tr_base_q settles
         st_q[I_PREP0]: begin st_q[I_PREP0] <= 1'b0; st_q[I_PREP1] <= 1'b1; end // the range sums settle
         st_q[I_PREP1]: begin st_q[I_PREP1] <= 1'b0; st_q[I_PREP] <= 1'b1; end  // the range checks settle
         st_q[I_PREP]: begin st_q[I_PREP] <= 1'b0; st_q[I_PREP2] <= 1'b1; end  // the p_* decisions settle
@@ -679,7 +661,7 @@ module link_engine #(
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= p_fin_len;
             n_q <= p_n;
-            ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? p_tr_ra : addr32[PW-1:0]);
+            ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? tr_base_pw : addr32[PW-1:0]);
             stat_q <= p_status;
             caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
             wkind_q <= p_wkind;
