@@ -9,7 +9,7 @@ import (
 	"github.com/lifkit/lifkit/sim/simtest"
 )
 
-var up5k = Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 8, LayerAW: 7, InAW: 10, WmemAW: 14, SPRAM: true}
+var up5k = Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 8, LayerAW: 7, InAW: 10, WmemAW: 14, SPRAM: true, DecayMAC: true}
 
 func mnistNet(r *rand.Rand) *sim.Network {
 	return simtest.Network(r, simtest.Shape{Inputs: 784, Hidden: []int{128}, Outputs: 10, Readout: true, WeightBits: 8, StateBits: 16, Recurrent: -1})

@@ -93,12 +93,14 @@ func matrix() []matrixEntry {
 		{cfg: small(8, 8, 16), weight: 2, intensity: 0.3, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
 			return simtest.Shape{Hidden: []int{1 + r.IntN(30)}, WeightBits: 2 + r.IntN(3), StateBits: 8, Recurrent: 0}
 		}},
-		{cfg: Config{Name: "l4-s24-4layer", Lanes: 4, SMax: 24, AccW: 32, LayersMax: 4, NeurAW: 7, LayerAW: 5, InAW: 5, WmemAW: 12},
+		// decays in the DSP form (DECAY_MAC) at S = 24, every hidden neuron refractory after a spike
+		{cfg: Config{Name: "l4-s24-4layer", Lanes: 4, SMax: 24, AccW: 32, LayersMax: 4, NeurAW: 7, LayerAW: 5, InAW: 5, WmemAW: 12, DecayMAC: true},
 			weight: 2, intensity: 0, steps: 10, shape: func(r *rand.Rand) simtest.Shape {
 				return simtest.Shape{Hidden: []int{1 + r.IntN(20), 1 + r.IntN(20), 1 + r.IntN(20)}, Readout: r.IntN(2) == 0, WeightBits: 2, StateBits: pickState(r, 24), Recurrent: 1, Refractory: 1 + r.IntN(15)}
 			}},
-		// UP5K-sized: 784-128-10, 8 lanes, weights in the four SB_SPRAM256KA (behavioural model).
-		{cfg: Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 8, LayerAW: 7, InAW: 10, WmemAW: 14, SPRAM: true},
+		// UP5K-sized: 784-128-10, 8 lanes, weights in the four SB_SPRAM256KA (behavioural model),
+		// decays in the SB_MAC16 form as the iCEBreaker build has them.
+		{cfg: Config{Name: "up5k", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 8, LayerAW: 7, InAW: 10, WmemAW: 14, SPRAM: true, DecayMAC: true},
 			weight: 1, intensity: 0.5, steps: 8, shape: func(r *rand.Rand) simtest.Shape {
 				return simtest.Shape{Inputs: 784, Hidden: []int{128}, Outputs: 10, Readout: r.IntN(2) == 0, WeightBits: 8, StateBits: 16, Recurrent: -1}
 			}},
@@ -132,7 +134,7 @@ func matrix() []matrixEntry {
 }
 
 // up5k256 is the UP5K core sized for 784-256-10 (NEUR_AW 9, LAYER_AW 8), SPRAM weights.
-var up5k256 = Config{Name: "up5k-256", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 9, LayerAW: 8, InAW: 10, WmemAW: 14, SPRAM: true}
+var up5k256 = Config{Name: "up5k-256", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 9, LayerAW: 8, InAW: 10, WmemAW: 14, SPRAM: true, DecayMAC: true}
 
 // mixedPacking accepts a network with both a packed (B <= 4) and an unpacked layer.
 func mixedPacking(n *sim.Network) bool {

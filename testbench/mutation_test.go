@@ -42,6 +42,33 @@ func TestMutationsCaught(t *testing.T) {
 	}
 }
 
+// TestMutationsCaughtDecayMAC does the same for the decays in the DSP form (DECAY_MAC = 1,
+// lif_decay_mac, the iCEBreaker's), whose rounding and refractory hold are their own logic.
+func TestMutationsCaughtDecayMAC(t *testing.T) {
+	e := matrixEntry{
+		cfg:       Config{Name: "mut-mac", Lanes: 2, SMax: 16, AccW: 24, LayersMax: 4, NeurAW: 7, LayerAW: 6, InAW: 6, WmemAW: 12, DecayMAC: true},
+		intensity: 0.3, steps: 12,
+		shape: func(r *rand.Rand) simtest.Shape {
+			return simtest.Shape{Hidden: []int{2 + r.IntN(24)}, Readout: r.IntN(2) == 0, StateBits: pickState(r, 16), Recurrent: 1}
+		},
+	}
+	if err := runMatrixEntry(t, e, 60, baseSeed(), nil); err != nil {
+		t.Fatalf("unmutated core fails: %v", err)
+	}
+	for _, m := range []struct{ define, what string }{
+		{"LIF_MUT_ROUND", "floor instead of ceil in the DSP decay"},
+		{"LIF_MUT_FROZEN", "a refractory neuron's membrane decays and integrates (hold not applied)"},
+	} {
+		t.Run(m.define, func(t *testing.T) {
+			err := runMatrixEntry(t, e, 60, baseSeed(), []string{m.define})
+			if err == nil {
+				t.Fatalf("mutation %s (%s) was not caught by 60 random cases", m.define, m.what)
+			}
+			t.Logf("caught %s: %v", m.define, err)
+		})
+	}
+}
+
 // TestActivity guards against a vacuous pass: the random cases make neurons spike, saturate and
 // go refractory in the RTL.
 func TestActivity(t *testing.T) {

@@ -116,7 +116,7 @@ func TestIcarusSameVectors(t *testing.T) {
 // netlistSPRAM is the UP5K's structure at small sizes: 8 lanes, weights in the four
 // SB_SPRAM256KA, packed and unpacked layers of more than 8 neurons.
 var netlistSPRAM = matrixEntry{
-	cfg:       Config{Name: "netlist-spram", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 7, LayerAW: 6, InAW: 6, WmemAW: 14, SPRAM: true},
+	cfg:       Config{Name: "netlist-spram", Lanes: 8, SMax: 16, AccW: 20, LayersMax: 4, NeurAW: 7, LayerAW: 6, InAW: 6, WmemAW: 14, SPRAM: true, DecayMAC: true},
 	intensity: 0.3, steps: 4,
 	shape: func(r *rand.Rand) simtest.Shape {
 		return simtest.Shape{Inputs: 1 + r.IntN(16), Hidden: []int{9 + r.IntN(16)}, Outputs: 1 + r.IntN(10),

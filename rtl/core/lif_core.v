@@ -18,6 +18,7 @@ module lif_core #(
     parameter integer IN_AW      = 10, // log2 largest input count, 1..16
     parameter integer WMEM_AW    = 14, // log2 weight memory depth in words, 1..20
     parameter integer WMEM_SPRAM = 0,  // 1: weights in 4 x SB_SPRAM256KA (LANES=8, WMEM_AW=14)
+    parameter integer DECAY_MAC  = 0,  // 1: decays whole in a DSP with an adder (iCE40 SB_MAC16), 0: product + fabric subtract
     parameter         WMEM_INIT  = "", // $readmemh file for generic weight RAM, "" = none
     // Baked networks (docs/rtl.md, "Baked networks"): the parameter memory's $readmemh file and
     // the reset values of the global registers, so a board runs without a host loading it.
@@ -166,7 +167,7 @@ module lif_core #(
     reg [2:0]        c_wsh;       // 8 - weight bits
     reg [7:0]        c_wlow;      // bits of a lane slot below B (kept)
     reg [7:0]        c_wsgn;      // one-hot: the sign bit B-1 of a lane slot
-    reg [11:0]       c_leak_i, c_leak_v;
+    reg [12:0]       c_leak_i, c_leak_v; // λ, or 4096 - λ if DECAY_MAC (lif_decay_mac)
     reg [SMAX-1:0]   c_thr;
     reg [WMEM_AW-1:0] c_wbase, c_rbase;
     reg [4:0]        c_rowsh;
@@ -474,7 +475,7 @@ module lif_core #(
         else if (!st_more && gap_q != 2'd0) gap_n = gap_q - 1'b1;
     end
 
-    lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W)) u_neuron (
+    lif_neuron #(.SMAX(SMAX), .ACC_W(ACC_W), .DECAY_MAC(DECAY_MAC)) u_neuron (
         .clk_i(clk_i), .rst_i(rst_i),
         .readout_i(c_readout), .subtract_i(c_sub), .refr_i(c_refr), .hi_i(c_hi), .lo_i(c_lo),
         .shift_i(c_shift), .leak_i_i(c_leak_i), .leak_v_i(c_leak_v), .thr_i(c_thr), .first_i(first_q),
@@ -630,7 +631,7 @@ module lif_core #(
                     f_cnt_ff <= c_l0 ? pad_fk_in(in_cnt_q) : pad_fk_sz(f_sp_prev);
                 end
                 4'd3: begin
-                    c_leak_i <= prm_rdata[11:0]; c_leak_v <= prm_rdata[27:16];
+                    c_leak_i <= leak_const(prm_rdata[11:0]); c_leak_v <= leak_const(prm_rdata[27:16]);
                     c_wpr_m1 <= c_size_m1[SZW-2:LSH];
                     for (ks = 0; ks < LANES; ks = ks + 1)
                         c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
@@ -979,6 +980,13 @@ module lif_core #(
         integer b;
         begin
             for (b = 0; b < LANES; b = b + 1) rotl1[b] = x[(b + LANES - 1) % LANES];
+        end
+    endfunction
+
+    function [12:0] leak_const; // lif_neuron's decay constant for a leak λ
+        input [11:0] l;
+        begin
+            leak_const = (DECAY_MAC != 0) ? 13'd4096 - {1'b0, l} : {1'b0, l};
         end
     endfunction
 

@@ -28,7 +28,8 @@
 // complement numbers sign-extended to SMAX bits; hi_i/lo_i are sat_S's bounds for the layer.
 module lif_neuron #(
     parameter integer SMAX  = 16, // stored state width, 8..24
-    parameter integer ACC_W = 32  // accumulator width, 8..32
+    parameter integer ACC_W = 32, // accumulator width, 8..32
+    parameter integer DECAY_MAC = 0 // 1: decays whole in a DSP with an adder (lif_decay_mac)
 ) (
     input  wire                    clk_i,
     input  wire                    rst_i,
@@ -39,8 +40,8 @@ module lif_neuron #(
     input  wire signed [SMAX-1:0]  hi_i,        // 2^(S-1) - 1
     input  wire signed [SMAX-1:0]  lo_i,        // -2^(S-1)
     input  wire [4:0]              shift_i,     // weight shift H
-    input  wire [11:0]             leak_i_i,    // current leak
-    input  wire [11:0]             leak_v_i,    // membrane leak
+    input  wire [12:0]             leak_i_i,    // current leak λ_I; 4096 - λ_I if DECAY_MAC
+    input  wire [12:0]             leak_v_i,    // membrane leak λ_V; 4096 - λ_V if DECAY_MAC
     input  wire signed [SMAX-1:0]  thr_i,       // threshold, >= 1
     input  wire                    first_i,     // first step of the sample (readout max resets)
     // neuron in: I and the accumulator with valid_i (stage 0)
@@ -69,27 +70,50 @@ module lif_neuron #(
     localparam integer VW = SMAX + 1;
     localparam integer IXW = SMAX + 3; // |decay(I)| < 2^SMAX plus |acc << H| < 2^(SMAX+1)
 
-    // decay products: I at stage 0 (registered inside: the DSP's output register holds qi1),
-    // V at stage 3 (combinational: qv4 is zeroed for a frozen neuron)
-    wire signed [SMAX-1:0] qi1, qv;
-    lif_decay #(.W(SMAX), .REG(1)) u_dec_i (.clk_i(clk_i), .x_i(cur_i), .leak_i(leak_i_i), .q_o(qi1));
-    lif_decay #(.W(SMAX), .REG(0)) u_dec_v (.clk_i(clk_i), .x_i(mem_i), .leak_i(leak_v_i), .q_o(qv));
+    // decays: decay(I) from stage 0 into di2, decay(V) from stage 3 into dv5 (0 for a frozen
+    // neuron's decay product, so dv5 = V). DECAY_MAC = 0: products (lif_decay) then fabric
+    // subtracts; 1: whole in the DSP (lif_decay_mac: input and output registers inside).
+    wire signed [SMAX:0]   di2;                          // decay(I), one guard bit
+    wire signed [SMAX-1:0] dv5;                          // decay(V) lies between 0 and V
+    wire                   frz3;
+    generate
+        if (DECAY_MAC != 0) begin : g_mac
+            wire signed [SMAX-1:0] di;
+            lif_decay_mac #(.W(SMAX)) u_dec_i (.clk_i(clk_i), .x_i(cur_i), .keep_i(leak_i_i), .hold_i(1'b0), .d_o(di));
+            lif_decay_mac #(.W(SMAX)) u_dec_v (.clk_i(clk_i), .x_i(mem_i), .keep_i(leak_v_i), .hold_i(frz3), .d_o(dv5));
+            assign di2 = {di[SMAX-1], di};
+        end else begin : g_sub
+            // I: the DSP's output register holds the product (qi1); V: combinational, qv4 is
+            // zeroed for a frozen neuron
+            wire signed [SMAX-1:0] qi1, qv;
+            reg signed [SMAX-1:0]  cur1, mem4, qv4, dv5_q;
+            reg signed [SMAX:0]    di2_q;
+            lif_decay #(.W(SMAX), .REG(1)) u_dec_i (.clk_i(clk_i), .x_i(cur_i), .leak_i(leak_i_i[11:0]), .q_o(qi1));
+            lif_decay #(.W(SMAX), .REG(0)) u_dec_v (.clk_i(clk_i), .x_i(mem_i), .leak_i(leak_v_i[11:0]), .q_o(qv));
+            always @(posedge clk_i) begin
+                cur1 <= cur_i;                                          // stage 1
+                di2_q <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};     // stage 2
+                mem4 <= mem_i;                                          // stage 4
+                qv4 <= frz3 ? {SMAX{1'b0}} : qv;
+                dv5_q <= mem4 - qv4;                                    // stage 5
+            end
+            assign di2 = di2_q;
+            assign dv5 = dv5_q;
+            wire unused_leak = leak_i_i[12] ^ leak_v_i[12];
+        end
+    endgenerate
 
     reg [9:1]              v;          // valid per stage
     reg [3:0]              r4, r5, r6, r7, r8;
     reg signed [SMAX-1:0]  stn9;                         // statistic, + 1 on a spike
-    reg signed [SMAX-1:0]  cur1;
     reg signed [XW-1:0]    acc1;                         // acc << H[1:0]
-    reg signed [SMAX:0]    di2;                          // decay(I), one guard bit
     reg signed [XW-1:0]    accsh2;
     reg signed [IXW-1:0]   isum3;                        // decay(I) + low bits of acc << H
     reg                    aovf3, asgn3;                 // acc << H outside IXW-1 bits; its sign
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
     reg                    ih4, il4, inh4, inl4, isg4; // partial overflow flags
     reg                    ih4m, il4m, inh4m, inl4m;   // the same, cleared when frozen (cur5m)
-    reg signed [SMAX-1:0]  mem4, qv4;                    // V; its decay product (0 when frozen)
     reg                    frz4;                         // frozen: lif and r != 0
-    reg signed [SMAX-1:0]  dv5;                          // decay(V) lies between 0 and V
     reg signed [SMAX-1:0]  cur5;                         // I'
     reg signed [SMAX-1:0]  cur5m;                        // I', 0 when frozen (the V path's input)
     reg signed [SMAX-1:0]  cur6, cur7, cur8, cur9;       // I' for cur_o only
@@ -153,18 +177,16 @@ module lif_neuron #(
     wire fire8 = fz8 && (vpos8 || !vd8[SMAX]);
 `ifdef LIF_MUT_FROZEN
     // Mutation: a refractory neuron's membrane still decays (its V path is not held).
-    wire frz3 = 1'b0;
+    assign frz3 = 1'b0;
 `else
-    wire frz3 = !readout_i && (refc_i != 4'd0);
+    assign frz3 = !readout_i && (refc_i != 4'd0);
 `endif
 
     always @(posedge clk_i) begin
         v <= {v[8:1], valid_i};
         // stage 1
-        cur1 <= cur_i;
         acc1 <= acc_x <<< shift_i[1:0];
         // stage 2
-        di2 <= {cur1[SMAX-1], cur1} - {qi1[SMAX-1], qi1};
         accsh2 <= acc1 <<< {shift_i[4:2], 2'b00};
         // stage 3
         isum3 <= isum;
@@ -178,11 +200,9 @@ module lif_neuron #(
         il4 <= |(ilow & imask); inl4 <= |(~ilow & imask);
         ih4m <= !frz3 && (aovf3 || (|itop)); inh4m <= !frz3 && (aovf3 || !(&itop));
         il4m <= !frz3 && (|(ilow & imask)); inl4m <= !frz3 && (|(~ilow & imask));
-        mem4 <= mem_i; r4 <= refc_i; frz4 <= frz3;
-        qv4 <= frz3 ? {SMAX{1'b0}} : qv;
+        r4 <= refc_i; frz4 <= frz3;
         // stage 5
         r5 <= r4;
-        dv5 <= mem4 - qv4;
         cur5 <= inew;
         cur5m <= frz4 ? {SMAX{1'b0}} : inewm;
         // stage 6

@@ -19,13 +19,16 @@ type Config struct {
 	InAW      int  // IN_AW: log2 largest input count
 	WmemAW    int  // WMEM_AW: log2 weight words
 	SPRAM     bool // WMEM_SPRAM: UP5K SPRAM weight memory (Lanes 8, WmemAW 14)
+	DecayMAC  bool // DECAY_MAC: decays whole in a DSP with an adder (iCE40 SB_MAC16)
 }
 
 // Params returns the Verilog parameter assignments of c, as NAME=value.
 func (c Config) Params() []string {
-	sp := 0
-	if c.SPRAM {
-		sp = 1
+	b := func(x bool) int {
+		if x {
+			return 1
+		}
+		return 0
 	}
 	kv := []struct {
 		k string
@@ -33,7 +36,7 @@ func (c Config) Params() []string {
 	}{
 		{"LANES", c.Lanes}, {"SMAX", c.SMax}, {"ACC_W", c.AccW}, {"LAYERS_MAX", c.LayersMax},
 		{"NEUR_AW", c.NeurAW}, {"LAYER_AW", c.LayerAW}, {"IN_AW", c.InAW}, {"WMEM_AW", c.WmemAW},
-		{"WMEM_SPRAM", sp},
+		{"WMEM_SPRAM", b(c.SPRAM)}, {"DECAY_MAC", b(c.DecayMAC)},
 	}
 	out := make([]string, len(kv))
 	for i, p := range kv {

@@ -5,7 +5,7 @@
 // Not a usable design: it only measures fmax and utilization.
 module lif_fmax_top #(
     parameter integer LANES = 8, SMAX = 16, ACC_W = 20, LAYERS_MAX = 4, NEUR_AW = 8,
-    parameter integer LAYER_AW = 7, IN_AW = 10, WMEM_AW = 14, WMEM_SPRAM = 1
+    parameter integer LAYER_AW = 7, IN_AW = 10, WMEM_AW = 14, WMEM_SPRAM = 1, DECAY_MAC = 1
 ) (
     input  wire clk_i,
     input  wire rst_i,
@@ -22,7 +22,8 @@ module lif_fmax_top #(
     wire [15:0] ux;
     lif_core #(
         .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM)
+        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM),
+        .DECAY_MAC(DECAY_MAC)
     ) u_core (
         .clk_i(clk_i), .rst_i(rst_i),
         .host_req_i(chain_q[0]), .host_we_i(chain_q[1]), .host_addr_i(chain_q[25:2]),
