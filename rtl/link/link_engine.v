@@ -58,7 +58,6 @@ module link_engine #(
     output reg  [AW-1:0] tx_base_o,       // offset within slot tx_slot_o
     output reg  [WI-1:0] tx_slot_o,       // answer slot (seq mod window; NAKs use slot 0)
     output reg  [AW-1:0] tx_len_o,
-    output reg           tx_crc_o,
     input  wire          tx_busy_i,
     output reg           tx_we_o,
     output reg  [AW-1:0] tx_waddr_o,
@@ -638,7 +637,7 @@ module link_engine #(
             end
         end
         st_q[I_NAKS]: begin
-            tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6; tx_crc_o <= 1'b1;
+            tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6;
             begin st_q[I_NAKS] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
         end
         st_q[I_HDR_RD]: begin st_q[I_HDR_RD] <= 1'b0; st_q[I_HDR_W] <= 1'b1; end
@@ -675,7 +674,7 @@ module link_engine #(
             end
             if (d_dup || d_nak) frame_ack_o <= 1'b1;
             if (d_dup) begin
-                tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx]; tx_crc_o <= 1'b0;
+                tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= cache_len_m[sidx];
             end
             if (d_nak) begin nak_pend_q <= 1'b1; nak_reason_q <= 2'd2; end
             if (d_ok) begin
@@ -880,7 +879,7 @@ module link_engine #(
             begin st_q[I_RES] <= 1'b0; st_q[I_PUT] <= 1'b1; end
         end
         st_q[I_SEND]: begin
-            tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q; tx_crc_o <= 1'b1;
+            tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q;
             cache_len_m[sidx] <= 4 + fin_len_q;
             cache_seq_m[sidx] <= seq_i;
             frame_ack_o <= 1'b1;

@@ -117,7 +117,7 @@ module link_host #(
         .frame_valid_o(f_valid), .type_o(f_type), .seq_o(f_seq), .body_len_o(f_len),
         .slot_o(f_slot), .frame_ack_i(f_ack), .bad_o(f_bad), .overrun_o(f_over));
 
-    wire           t_start, t_crc, t_busy;
+    wire           t_start, t_busy;
     wire [AW-1:0]  t_base, t_len, e_waddr;
     wire [WI-1:0]  t_slot;
     wire           e_we, x_we;
@@ -137,7 +137,7 @@ module link_host #(
     wire       tx_v, tx_r;
     wire [7:0] tx_d;
     link_tx_frame #(.AW(BAW)) u_txf (.clk_i(clk_i), .rst_i(rst_i), .start_i(t_start),
-        .base_i(t_bfull[BAW-1:0]), .len_i(t_lfull[BAW-1:0]), .crc_i(t_crc), .busy_o(t_busy),
+        .base_i(t_bfull[BAW-1:0]), .len_i(t_lfull[BAW-1:0]), .busy_o(t_busy),
         .raddr_o(tb_raddr), .rdata_i(tb_rdata), .we_o(x_we), .waddr_o(x_waddr), .wdata_o(x_wdata),
         .tx_valid_o(tx_v), .tx_data_o(tx_d), .tx_ready_i(tx_r));
     link_uart_tx #(.CLKS_PER_BIT(CPB)) u_tx (.clk_i(clk_i), .rst_i(rst_i), .valid_i(tx_v),
@@ -153,7 +153,7 @@ module link_host #(
         .frame_valid_i(f_valid), .type_i(f_type), .seq_i(f_seq), .body_len_i(f_len),
         .frame_ack_o(f_ack), .rx_raddr_o(e_raddr), .rx_rdata_i(rb_rdata),
         .rx_bad_i(f_bad), .rx_overrun_i(f_over), .uart_err_i(rx_ferr),
-        .tx_start_o(t_start), .tx_base_o(t_base), .tx_slot_o(t_slot), .tx_len_o(t_len), .tx_crc_o(t_crc),
+        .tx_start_o(t_start), .tx_base_o(t_base), .tx_slot_o(t_slot), .tx_len_o(t_len),
         .tx_busy_i(t_busy_q), .tx_we_o(e_we), .tx_waddr_o(e_waddr), .tx_wdata_o(e_wdata),
         .host_req_o(host_req_o), .host_we_o(host_we_o), .host_addr_o(host_addr_o),
         .host_wdata_o(host_wdata_o), .host_gnt_i(host_gnt_i), .host_rvalid_i(host_rvalid_i),

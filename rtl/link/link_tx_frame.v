@@ -1,7 +1,8 @@
 `default_nettype none
 // link_tx_frame: sends one raw frame held in the answer buffer (type, seq, length, body) as
 // 0x00 + COBS + 0x00 (docs/protocol.md "Framing"). On start_i it sends the leading delimiter,
-// runs the CRC over the len_i bytes at base_i and appends it big endian (two buffer writes),
+// runs the CRC over the len_i bytes at base_i and appends it big endian (two buffer writes; a
+// resent frame gets the same CRC written again, so there is no separate resend path),
 // then COBS-encodes the len_i + 2 bytes: a scan pointer finds the end of the next block (a zero,
 // 254 bytes or the end of the frame), the code byte is sent, an emit pointer sends the block up
 // to the scan pointer, and the frame ends with the delimiter. The buffer keeps the frame, so
@@ -17,7 +18,6 @@ module link_tx_frame #(
     input  wire          start_i,
     input  wire [AW-1:0] base_i,
     input  wire [AW-1:0] len_i,    // raw bytes before the CRC, >= 4
-    input  wire          crc_i,    // 1: compute and append the CRC; 0: it is already there
     output wire          busy_o,
     // buffer ports
     output wire [AW-1:0] raddr_o,
@@ -34,7 +34,6 @@ module link_tx_frame #(
                      T_SCAN_RD = 4'd4, T_SCAN = 4'd5, T_CODE = 4'd6, T_DATA_RD = 4'd7,
                      T_DATA = 4'd8, T_NEXT = 4'd9, T_DELIM = 4'd10, T_CRC_HI = 4'd11,
                      T_CRC_W = 4'd12, T_SCAN_W = 4'd13, T_DATA_W = 4'd14;
-    localparam [AW-1:0] TWO = 2;
     reg [3:0]    st_q;
     reg [AW-1:0] s_q;      // scan pointer (CRC pass: read pointer, then the CRC bytes)
     reg [AW-1:0] p_q;      // emit pointer: start of the block being sent
@@ -48,7 +47,8 @@ module link_tx_frame #(
     reg [7:0]    rd_q;
     always @(posedge clk_i) rd_q <= rdata_i;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
-    reg [AW-1:0] crc_last_q; // the last byte the CRC covers: base + len - 1 (no adder before a compare)
+    reg [AW-1:0] crc_end_q;  // one past the last byte the CRC covers: base + len (the only adder)
+    wire [AW-1:0] s_inc = s_q + 1'b1;
     reg          dlast_q;    // p_q + 1 == s_q: the byte T_DATA sends ends the block (set in T_DATA_RD)
     assign busy_o  = (st_q != T_IDLE);
     assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA_W || st_q == T_DATA) ? p_q : s_q;
@@ -65,21 +65,21 @@ module link_tx_frame #(
                 tx_data_o  <= 8'h00;
                 s_q   <= base_i;
                 p_q   <= base_i;
-                end_q <= base_i + len_i + TWO;
-                crc_last_q <= base_i + len_i - 1'b1;
+                crc_end_q <= base_i + len_i;
                 crc_q <= 16'hFFFF;
                 k_q   <= 8'd1;
-                st_q  <= crc_i ? T_CRC_RD : T_SCAN_RD;
+                st_q  <= T_CRC_RD;
             end
             T_CRC_RD: st_q <= T_CRC_W; // read latency
             T_CRC_W: st_q <= T_CRC;
             T_CRC: begin
                 crc_q <= crc_next;
-                s_q <= s_q + 1'b1;
-                st_q <= (s_q == crc_last_q) ? T_CRC_HI : T_CRC_RD;
+                s_q <= s_inc;
+                st_q <= (s_inc == crc_end_q) ? T_CRC_HI : T_CRC_RD;
             end
-            T_CRC_HI: begin s_q <= s_q + 1'b1; st_q <= T_CRC_LO; end
-            T_CRC_LO: begin s_q <= p_q; st_q <= T_SCAN_RD; end
+            T_CRC_HI: begin s_q <= s_inc; st_q <= T_CRC_LO; end
+            // s_q is at the CRC's low byte: the frame ends one past it
+            T_CRC_LO: begin end_q <= s_inc; s_q <= p_q; st_q <= T_SCAN_RD; end
             T_SCAN_RD: st_q <= T_SCAN_W;
             T_SCAN_W: st_q <= T_SCAN;
             T_SCAN: begin
