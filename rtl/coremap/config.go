@@ -22,7 +22,7 @@ type Config struct {
 	DecayMAC  bool // DECAY_MAC: decays whole in a DSP with an adder (iCE40 SB_MAC16)
 }
 
-// Params returns the Verilog parameter assignments of c, as NAME=value.
+// Params returns the Verilog parameter assignments of c, as NAME=value (DECAY_MAC only when set).
 func (c Config) Params() []string {
 	b := func(x bool) int {
 		if x {
@@ -36,7 +36,13 @@ func (c Config) Params() []string {
 	}{
 		{"LANES", c.Lanes}, {"SMAX", c.SMax}, {"ACC_W", c.AccW}, {"LAYERS_MAX", c.LayersMax},
 		{"NEUR_AW", c.NeurAW}, {"LAYER_AW", c.LayerAW}, {"IN_AW", c.InAW}, {"WMEM_AW", c.WmemAW},
-		{"WMEM_SPRAM", b(c.SPRAM)}, {"DECAY_MAC", b(c.DecayMAC)},
+		{"WMEM_SPRAM", b(c.SPRAM)},
+	}
+	if c.DecayMAC { // only when set: the tops (rtl/top) that take these parameters have no DECAY_MAC
+		kv = append(kv, struct {
+			k string
+			v int
+		}{"DECAY_MAC", 1})
 	}
 	out := make([]string, len(kv))
 	for i, p := range kv {
