@@ -332,8 +332,9 @@ module link_engine #(
     wire         cnt_sat = cnt_inc[16] && u_q != 3'd4;
     wire [15:0]  cnt_next = cnt_inc[15:0] | {16{cnt_sat}};
     link_ram #(.AW(TAW), .DW(DW)) u_aux (.clk_i(clk_i), .we_i(tr_we | up_we),
-        .waddr_i(tr_we ? tw_q[TA-1:0] : {{(TA-3){1'b0}}, uk_q}),
-        .wdata_i(tr_we ? {{(DW-SMAX){upd_v_i[SMAX-1]}}, upd_v_i[SMAX-1:0]} : {{(DW-16){1'b0}}, cnt_next}),
+        .waddr_i(trace_run_q ? tw_q[TA-1:0] : {{(TA-3){1'b0}}, uk_q}),   // (the two writers never
+        .wdata_i(trace_run_q ? {{(DW-SMAX){upd_v_i[SMAX-1]}}, upd_v_i[SMAX-1:0]} // overlap: a register
+                             : {{(DW-16){1'b0}}, cnt_next}),                    // selects)
         .raddr_i(aux_own_q ? tr_ra_q : {{(TA-3){1'b0}}, uk_q}), .rdata_o(aux_rdata));
     wire [SMAX-1:0] tr_rdata = aux_q[SMAX-1:0];
     /* verilator lint_on UNUSEDSIGNAL */
