@@ -50,6 +50,14 @@ module link_tx_frame #(
     reg [AW-1:0] crc_end_q;  // one past the last byte the CRC covers: base + len (the only adder)
     wire [AW-1:0] s_inc = s_q + 1'b1;
     reg          dlast_q;    // p_q + 1 == s_q: the byte T_DATA sends ends the block (set in T_DATA_RD)
+    // pointer compares, registered: every state that tests one is entered at least a clock after
+    // the pointers it compares last changed (*_RD, *_W, T_CODE's wait)
+    reg s_end_q, p_at_s_q, k_full_q;
+    always @(posedge clk_i) begin
+        s_end_q  <= s_q == end_q;
+        p_at_s_q <= p_q == s_q;
+        k_full_q <= k_q == 8'd255;
+    end
     assign busy_o  = (st_q != T_IDLE);
     assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA_W || st_q == T_DATA) ? p_q : s_q;
     assign we_o    = (st_q == T_CRC_HI) || (st_q == T_CRC_LO);
@@ -84,8 +92,8 @@ module link_tx_frame #(
             T_SCAN_W: st_q <= T_SCAN;
             T_SCAN: begin
                 // rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
-                zstop_q <= (s_q != end_q) && (rd_q == 8'h00);
-                if (s_q == end_q || rd_q == 8'h00 || k_q == 8'd255) begin
+                zstop_q <= !s_end_q && (rd_q == 8'h00);
+                if (s_end_q || rd_q == 8'h00 || k_full_q) begin
                     st_q <= T_CODE;
                 end else begin
                     s_q <= s_q + 1'b1;
@@ -96,7 +104,7 @@ module link_tx_frame #(
             T_CODE: if (!tx_valid_o) begin
                 tx_valid_o <= 1'b1;
                 tx_data_o  <= k_q;
-                st_q <= (p_q == s_q) ? T_NEXT : T_DATA_RD;
+                st_q <= p_at_s_q ? T_NEXT : T_DATA_RD;
             end
             T_DATA_RD: begin dlast_q <= (p_q + 1'b1 == s_q); st_q <= T_DATA_W; end
             T_DATA_W: st_q <= T_DATA;
@@ -114,7 +122,7 @@ module link_tx_frame #(
                     s_q <= s_q + 1'b1;
                     p_q <= s_q + 1'b1;
                     st_q <= T_SCAN_RD;
-                end else if (s_q == end_q) begin
+                end else if (s_end_q) begin
                     st_q <= T_DELIM;
                 end else begin
                     st_q <= T_SCAN_RD;
