@@ -49,7 +49,14 @@ module link_tx_frame #(
     link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
     reg [AW-1:0] crc_end_q;  // one past the last byte the CRC covers: base + len (the only adder)
     wire [AW-1:0] s_inc = s_q + 1'b1;
-    reg          dlast_q;    // p_q + 1 == s_q: the byte T_DATA sends ends the block (set in T_DATA_RD)
+    // p_q + 1 == s_q: the byte T_DATA sends ends the block; two registers (sum, compare), valid in
+    // T_DATA, two clocks after p_q last changed (T_DATA_RD, T_DATA_W)
+    reg [AW-1:0] p_inc_q;
+    reg          dlast_q;
+    always @(posedge clk_i) begin
+        p_inc_q <= p_q + 1'b1;
+        dlast_q <= p_inc_q == s_q;
+    end
     // pointer compares, registered: every state that tests one is entered at least a clock after
     // the pointers it compares last changed (*_RD, *_W, T_CODE's wait)
     reg s_end_q, p_at_s_q, k_full_q;
@@ -106,7 +113,7 @@ module link_tx_frame #(
                 tx_data_o  <= k_q;
                 st_q <= p_at_s_q ? T_NEXT : T_DATA_RD;
             end
-            T_DATA_RD: begin dlast_q <= (p_q + 1'b1 == s_q); st_q <= T_DATA_W; end
+            T_DATA_RD: st_q <= T_DATA_W;
             T_DATA_W: st_q <= T_DATA;
             T_DATA: if (!tx_valid_o) begin // raddr_o stays p_q while waiting: rd_q holds
                 tx_valid_o <= 1'b1;
