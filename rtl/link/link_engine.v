@@ -213,6 +213,8 @@ module link_engine #(
     reg        stat_q;     // the aux read loop serves STATUS (not a trace READ)
     reg        aux_own_q;  // the engine owns the aux RAM's read port (S_AUXW .. S_FIN)
     reg        trace_run_q; // a TRACE run is on: the trace owns the aux RAM's write port
+    wire [7:0] pend_nx = (pend_q & ~((u_q == 3'd3 && !trace_run_q) ? (8'd1 << uk_q) : 8'd0)) | ev;
+    reg        up_go_q;    // the updater starts (registered: events pending, read port free)
 
     reg [71:0] hdr_q;      // body bytes 0..8
     reg [6:0]  i_q;        // byte index of table answers
@@ -573,7 +575,7 @@ module link_engine #(
 
         // counter updater
         case (u_q)
-            3'd0: if (pend_q != 8'd0 && !aux_own_q && !(st_q[I_AUXW] && !stat_q)) begin
+            3'd0: if (up_go_q) begin
                 uk_q <= pend_q[0] ? 3'd0 : pend_q[1] ? 3'd1 : pend_q[2] ? 3'd2 : pend_q[3] ? 3'd3 :
                         pend_q[4] ? 3'd4 : pend_q[5] ? 3'd5 : pend_q[6] ? 3'd6 : 3'd7;
                 u_q <= 3'd1;
@@ -586,7 +588,11 @@ module link_engine #(
                 if (uk_q == 3'd7) u_q <= 3'd0;
             end
         endcase
-        pend_q <= (pend_q & ~((u_q == 3'd3 && !trace_run_q) ? (8'd1 << uk_q) : 8'd0)) | ev;
+        pend_q <= pend_nx;
+        // start the next update: events pending in the next clock and the read port free. The
+        // port conditions are a clock old, which is safe: S_AUXW hands the port to the engine
+        // only when nothing is pending (STATUS) or while no update may start (trace READ).
+        up_go_q <= pend_nx != 8'd0 && !aux_own_q && !(st_q[I_AUXW] && !stat_q);
         busy_cnt_q <= (pend_q != 8'd0) || (u_q != 3'd0) || (ev != 8'd0);
 
         if (tr_we) tw_q <= tw_q + 1'b1;
