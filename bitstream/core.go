@@ -90,6 +90,10 @@ type Core struct {
 	InAW      int  `json:"in_aw"`      // IN_AW
 	WmemAW    int  `json:"wmem_aw"`    // WMEM_AW
 	WmemSPRAM bool `json:"wmem_spram"` // WMEM_SPRAM
+	// DecayMAC: DECAY_MAC = 1, each decay whole in one iCE40 SB_MAC16 (multiply and add; two
+	// of the device's DSPs), on iCE40 devices that have them (UP5K). ECP5's multipliers have no
+	// adder in this form, so it keeps the product and a fabric subtract (rtl/core/lif_neuron.v).
+	DecayMAC bool `json:"decay_mac,omitempty"`
 }
 
 // Params returns the core's Verilog parameters by name.
@@ -98,8 +102,12 @@ func (c Core) Params() map[string]int {
 	if c.WmemSPRAM {
 		spram = 1
 	}
-	return map[string]int{"LANES": c.Lanes, "SMAX": c.SMax, "ACC_W": c.AccW, "LAYERS_MAX": c.LayersMax,
+	m := map[string]int{"LANES": c.Lanes, "SMAX": c.SMax, "ACC_W": c.AccW, "LAYERS_MAX": c.LayersMax,
 		"NEUR_AW": c.NeurAW, "LAYER_AW": c.LayerAW, "IN_AW": c.InAW, "WMEM_AW": c.WmemAW, "WMEM_SPRAM": spram}
+	if c.DecayMAC { // only when set, so designs whose top lacks the parameter still elaborate
+		m["DECAY_MAC"] = 1
+	}
+	return m
 }
 
 // WeightWords is the depth of the weight memory a shape needs with the layout of docs/rtl.md:
@@ -169,5 +177,6 @@ func SizeCore(d board.Device, s Shape, lanes int) Core {
 	if d.SPRAM >= 4 && lanes == 8 {
 		c.WmemSPRAM, c.WmemAW = true, 14
 	}
+	c.DecayMAC = d.Family == board.ICE40 && d.DSP >= 2
 	return c
 }

@@ -24,6 +24,7 @@ module lifkit_bringup_top #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
+    parameter integer DECAY_MAC  = 0,        // 1: decays in SB_MAC16 (UP5K; docs/rtl.md)
     parameter         WMEM_INIT  = "",       // baked network (docs/bitstreams.md): weight RAM image
     parameter         PRM_INIT   = "",       // baked network: parameter memory image
     parameter integer NLAYERS_INIT = 0,      // baked network: register reset values
@@ -69,7 +70,7 @@ module lifkit_bringup_top #(
     wire [31:0] upd_i, upd_v;
     lif_core #(
         .LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM),
+        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .DECAY_MAC(DECAY_MAC),
         .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT), .NLAYERS_INIT(NLAYERS_INIT),
         .NINPUTS_INIT(NINPUTS_INIT), .SEED_INIT(SEED_INIT)
     ) u_core (

@@ -14,6 +14,7 @@ module lifkit_top_ice40 #(
     parameter integer IN_AW      = 10,
     parameter integer WMEM_AW    = 14,
     parameter integer WMEM_SPRAM = 0,
+    parameter integer DECAY_MAC  = 0,        // 1: decays in SB_MAC16 (UP5K; docs/rtl.md)
     parameter         WMEM_INIT  = "",       // baked network (docs/rtl.md): weight RAM hex file
     parameter         PRM_INIT   = "",       // baked network: parameter memory hex file
     parameter integer NLAYERS_INIT = 0,      // baked network: register reset values
@@ -53,7 +54,7 @@ module lifkit_top_ice40 #(
     // the update stream (TRACE); it reads results from the host port after done_o.
     /* verilator lint_off PINCONNECTEMPTY */
     lif_core #(.LANES(LANES), .SMAX(SMAX), .ACC_W(ACC_W), .LAYERS_MAX(LAYERS_MAX), .NEUR_AW(NEUR_AW),
-        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT),
+        .LAYER_AW(LAYER_AW), .IN_AW(IN_AW), .WMEM_AW(WMEM_AW), .WMEM_SPRAM(WMEM_SPRAM), .DECAY_MAC(DECAY_MAC), .WMEM_INIT(WMEM_INIT), .PRM_INIT(PRM_INIT),
         .NLAYERS_INIT(NLAYERS_INIT), .NINPUTS_INIT(NINPUTS_INIT), .SEED_INIT(SEED_INIT)) u_core (
         .clk_i(clk_i), .rst_i(rst_i),
         .host_req_i(h_req), .host_we_i(h_we), .host_addr_i(h_addr), .host_wdata_i(h_wd),
