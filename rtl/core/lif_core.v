@@ -885,15 +885,17 @@ module lif_core #(
     assign upd_refr_o = no_r;
 
     // host reads: the registered request reads the memories (hr_v1: data on the RAM outputs);
-    // every RAM output is registered before any logic (hr_v2: the registers pr_w, nu_*, enc_x2
-    // and hr_prm, which load every clock), then the one-hot source selects, registered alongside,
-    // pick the data as an AND-OR into host_rdata_o. On ECP5 a block RAM output has a 5.6 ns
-    // clock-to-q, so no mux may follow it in the same clock (docs/rtl.md, "Timing structure").
+    // every RAM output is registered before any logic (hr_v2: the registers pr_w, nu_*, enc_x2,
+    // which load every clock), then the one-hot source selects, registered alongside, pick the
+    // data as an AND-OR into host_rdata_o. On ECP5 a block RAM output has a 5.6 ns clock-to-q,
+    // so no mux may follow it in the same clock (docs/rtl.md, "Timing structure"). The small
+    // parameter memory is the exception: its output meets one AND-OR LUT into hr_reg together
+    // with the register file (ECP5 keeps it in distributed RAM up to 1 Kbit, LAYERS_MAX <= 4).
     reg        hr_v1, hr_v2;
-    reg [31:0] hr_reg, hr_prm;
+    reg [31:0] hr_reg;   // register file or parameter word (zero for other regions)
     reg [5:0]  hs_rsel;  // hq_rsel a clock later: the register file is read in the second stage
     reg        hs_reg, hs_prm, hs_i, hs_v, hs_r, hs_s, hs_x;
-    reg        hs2_reg, hs2_prm, hs2_i, hs2_v, hs2_r, hs2_s, hs2_x;
+    reg        hs2_i, hs2_v, hs2_r, hs2_s, hs2_x;
     reg [CHUNKS-1:0] hs_w, hs2_w;
     reg [31:0] hr_w;
     integer kc;
@@ -917,20 +919,19 @@ module lif_core #(
         // second stage: the RAM outputs registered (pr_w, nu_cur, nu_mem, nu_r, nu_stat, enc_x2
         // are loaded from them every clock elsewhere), selects and register data follow
         hr_v2 <= hr_v1;
-        hr_prm <= prm_rdata;
         // the registers change only by host writes (idle) and runs (no grant while busy), so
         // reading them a clock after the request sees the same values
-        hr_reg <= ({32{hs_rsel[0]}} & 32'h4C49_4601)
+        hr_reg <= ({32{hs_reg}} & (({32{hs_rsel[0]}} & 32'h4C49_4601)
                 | ({32{hs_rsel[1]}} & {10'd0, 1'b1, LAYERS_MAX[4:0], ACC_W[5:0], SMAX[4:0], LANES[4:0]})
                 | ({32{hs_rsel[2]}} & {{(31-LYW){1'b0}}, num_layers_q})
                 | ({32{hs_rsel[3]}} & {{(32-INW){1'b0}}, num_inputs_q})
                 | ({32{hs_rsel[4]}} & seed_q)
-                | ({32{hs_rsel[5]}} & step_q);
-        hs2_reg <= hs_reg; hs2_prm <= hs_prm; hs2_w <= hs_w;
+                | ({32{hs_rsel[5]}} & step_q)))
+                | ({32{hs_prm}} & prm_rdata);
+        hs2_w <= hs_w;
         hs2_i <= hs_i; hs2_v <= hs_v; hs2_r <= hs_r; hs2_s <= hs_s; hs2_x <= hs_x;
         host_rvalid_o <= hr_v2;
-        host_rdata_o <= ({32{hs2_reg}} & hr_reg)
-                      | ({32{hs2_prm}} & hr_prm)
+        host_rdata_o <= hr_reg
                       | hr_w
                       | ({32{hs2_i}} & {{(32-SMAX){nu_cur[SMAX-1]}}, nu_cur})
                       | ({32{hs2_v}} & {{(32-SMAX){nu_mem[SMAX-1]}}, nu_mem})
