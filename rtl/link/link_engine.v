@@ -16,8 +16,15 @@
 // one remaining-count down counter, one 32-bit word shift register for every core transfer;
 // answers are emitted by small per-state byte tables; INFO is copied from the rx buffer's
 // block RAM init. STATUS counters are 16-bit saturating, in aux RAM words 0..7, updated one at
-// a time. Timing: a frame's decisions are registered over three clocks (S_PREP0, S_PREP1,
-// S_PREP) before S_DISP acts on them. The state is one-hot (st_q[I_X]: no state decode).
+// a time. Timing: a frame's checks and decisions are registered over five clocks (S_PREPA,
+// S_PREP0, S_PREP1, S_PREP, S_PREP2: sums, compares, p_* decisions, d_* outcome), so S_DISP
+// only copies registers. The state is one-hot (st_q[I_X]: no state decode) and written bit by
+// bit: a transition clears its own bit and sets its target's (returns set the bits of their
+// possible targets from one-hot return registers), so a state flop depends only on the
+// transitions into and out of it.
+// Invariants: exactly one st_q bit is set; a frame is executed at most once (S_SEND consumes
+// it); the aux RAM's read port belongs to the engine only between S_AUXW and S_FIN, its write
+// port to the trace only while trace_run_q.
 // Every block RAM's read data (rx buffer, input RAM, aux RAM) goes into a register (rx_q,
 // in_q, aux_q) before any logic: ECP5 block RAM outputs are slow (5.6-5.8 ns clock to out), so
 // a byte read in clock t is used in clock t + 2 (the *_RD, *_W states). Loop ends and

@@ -59,8 +59,9 @@ module link_tx_frame #(
     end
     // pointer compares, registered: every state that tests one is entered at least a clock after
     // the pointers it compares last changed (*_RD, *_W, T_CODE's wait)
-    reg s_end_q, p_at_s_q, k_full_q;
+    reg s_end_q, p_at_s_q, k_full_q, crc_last_q;
     always @(posedge clk_i) begin
+        crc_last_q <= s_inc == crc_end_q; // T_CRC: the byte at s_q is the last the CRC covers
         s_end_q  <= s_q == end_q;
         p_at_s_q <= p_q == s_q;
         k_full_q <= k_q == 8'd255;
@@ -90,7 +91,7 @@ module link_tx_frame #(
             T_CRC: begin
                 crc_q <= crc_next;
                 s_q <= s_inc;
-                st_q <= (s_inc == crc_end_q) ? T_CRC_HI : T_CRC_RD;
+                st_q <= crc_last_q ? T_CRC_HI : T_CRC_RD;
             end
             T_CRC_HI: begin s_q <= s_inc; st_q <= T_CRC_LO; end
             // s_q is at the CRC's low byte: the frame ends one past it
