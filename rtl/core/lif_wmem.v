@@ -1,11 +1,11 @@
 `default_nettype none
-// lif_wmem: the weight memory, WMEM_SPRAM selects the four UP5K SPRAM blocks (64-bit words,
-// 16K deep), otherwise a generic single-port block RAM (split into narrow slices at depths of
+// lif_wmem: the weight memory, WMEM_SPRAM selects the four UP5K SPRAM blocks (16K x 64 for 8
+// lanes, 32K x 32 for 4, 64K x 16 for 2), otherwise a generic single-port block RAM (split into narrow slices at depths of
 // 4K..16K words, see below), optionally initialised from INIT.
 module lif_wmem #(
     parameter integer DW = 64,        // word width (LANES x 8)
     parameter integer AW = 14,        // address width, depth 2^AW
-    parameter integer WMEM_SPRAM = 0, // 1: SB_SPRAM256KA x 4 (needs DW = 64, AW = 14)
+    parameter integer WMEM_SPRAM = 0, // 1: SB_SPRAM256KA x 4 (DW x 2^AW = 2^20: 64/14, 32/15, 16/16)
     parameter         INIT = ""       // $readmemh file for the generic RAM, "" = none
 ) (
     input  wire          clk_i,
@@ -24,14 +24,11 @@ module lif_wmem #(
     localparam integer SW = (AW == 12) ? 4 : (AW == 13) ? 2 : (AW == 14) ? 1 : DW;
     generate
         if (WMEM_SPRAM != 0) begin : g_spram
-            if (DW != 64 || AW != 14) begin : g_bad
-                // Elaboration stops here: SPRAM weights need 8 lanes and a 14-bit address.
-                lif_wmem_spram_needs_dw64_aw14 u_error ();
-            end else begin : g_ok
-                lif_wmem_spram u_mem (
-                    .clk_i(clk_i), .we_i(we_i), .addr_i(addr_i), .wdata_i(wdata_i), .rdata_o(rdata_o)
-                );
-            end
+            // 16K x 64 (8 lanes), 32K x 32 (4 lanes) or 64K x 16 (2 lanes); lif_wmem_spram
+            // stops elaboration for any other shape
+            lif_wmem_spram #(.DW(DW), .AW(AW)) u_mem (
+                .clk_i(clk_i), .we_i(we_i), .addr_i(addr_i), .wdata_i(wdata_i), .rdata_o(rdata_o)
+            );
         end else if (SW < DW && INIT == "") begin : g_slice
             // DW/SW narrow memories of the full depth, each one block RAM with no column mux
             genvar gs;

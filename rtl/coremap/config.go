@@ -18,7 +18,7 @@ type Config struct {
 	LayerAW   int  // LAYER_AW: log2 largest layer
 	InAW      int  // IN_AW: log2 largest input count
 	WmemAW    int  // WMEM_AW: log2 weight words
-	SPRAM     bool // WMEM_SPRAM: UP5K SPRAM weight memory (Lanes 8, WmemAW 14)
+	SPRAM     bool // WMEM_SPRAM: UP5K SPRAM weight memory (Lanes/WmemAW 8/14, 4/15 or 2/16)
 	DecayMAC  bool // DECAY_MAC: decays whole in a DSP with an adder (iCE40 SB_MAC16)
 }
 
@@ -67,8 +67,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("coremap: config %s: need log2(lanes) < layer_aw <= neur_aw <= 16", c.Name)
 	case c.InAW < 1 || c.InAW > 16 || c.WmemAW < 1 || c.WmemAW > 20:
 		return fmt.Errorf("coremap: config %s: in_aw must be in 1..16 and wmem_aw in 1..20", c.Name)
-	case c.SPRAM && (c.Lanes != 8 || c.WmemAW != 14):
-		return fmt.Errorf("coremap: config %s: SPRAM weights need lanes 8 and wmem_aw 14", c.Name)
+	case c.SPRAM && !(c.Lanes == 8 && c.WmemAW == 14 || c.Lanes == 4 && c.WmemAW == 15 || c.Lanes == 2 && c.WmemAW == 16):
+		return fmt.Errorf("coremap: config %s: SPRAM weights need lanes 8 and wmem_aw 14, lanes 4 and wmem_aw 15, or lanes 2 and wmem_aw 16 (the four 16K x 16 blocks hold 2^20 bits)", c.Name)
 	}
 	return nil
 }
