@@ -136,13 +136,13 @@ func clog2(n int) int {
 	return bits.Len(uint(n - 1))
 }
 
-// laneChoices are the lane counts Fit tries on a device, most first: on the UP5K only 8 (four
-// SPRAMs give 64 bits a clock); elsewhere the core's 16 (ECP5) or 8 (iCE40) down to 1, since
-// every lane has its own accumulator bank in block RAM.
+// laneChoices are the lane counts Fit tries on a device, most first: on the UP5K 8, 4 or 2
+// (the four SPRAMs as 16K x 64, 32K x 32 or 64K x 16: rtl/core/lif_wmem_spram.v); elsewhere
+// the core's 16 (ECP5) or 8 (iCE40) down to 1.
 func laneChoices(d board.Device) []int {
 	switch {
 	case d.SPRAM >= 4:
-		return []int{8}
+		return []int{8, 4, 2}
 	case d.Family == board.ECP5:
 		return []int{16, 8, 4, 2, 1}
 	default:
@@ -174,8 +174,8 @@ func SizeCore(d board.Device, s Shape, lanes int) Core {
 	c.LayerAW = max(1, clog2(largest), clog2(c.Lanes)+1)
 	c.NeurAW = max(c.NeurAW, c.LayerAW)
 	c.WmemAW = max(1, clog2(WeightWords(s, c.Lanes)))
-	if d.SPRAM >= 4 && lanes == 8 {
-		c.WmemSPRAM, c.WmemAW = true, 14
+	if d.SPRAM >= 4 && (lanes == 8 || lanes == 4 || lanes == 2) {
+		c.WmemSPRAM, c.WmemAW = true, 14+clog2(8/lanes) // 2^20 bits in words of 8 x lanes bits
 	}
 	c.DecayMAC = d.Family == board.ICE40 && d.DSP >= 2
 	return c

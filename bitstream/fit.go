@@ -3,6 +3,8 @@ package bitstream
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lifkit/lifkit/bitstream/board"
@@ -62,20 +64,45 @@ func (e *MisfitError) Error() string {
 // mode of each (Yosys may choose another; the report after place and route has the real
 // figure).
 func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
-	return fitOn(b, b.DeviceInfo(), s, extra, false)
+	return fitOn(b, b.DeviceInfo(), s, 0, extra, false)
+}
+
+// FitLanes is Fit with the core's lane count given (0: the most that fit). A lane count the
+// device's core cannot take is a *LanesError.
+func FitLanes(b *board.Board, s Shape, lanes int, extra ...Memory) (Plan, error) {
+	return fitOn(b, b.DeviceInfo(), s, lanes, extra, false)
+}
+
+// LanesError is a lane count the core cannot be built with on a board.
+type LanesError struct {
+	Board string
+	Lanes int
+	Can   []int
+}
+
+func (e *LanesError) Error() string {
+	can := make([]string, len(e.Can))
+	for i, n := range e.Can {
+		can[i] = strconv.Itoa(n)
+	}
+	return fmt.Sprintf("bitstream: %s's core cannot have %d lanes; it takes %s", e.Board, e.Lanes, strings.Join(can, ", "))
 }
 
 // FitBaked is Fit for a network baked into the bitstream (Options.Bake): its weights must be
 // in block RAM, since SPRAM cannot be initialised at configuration, so the UP5K's SPRAM is not
 // counted. A shape that fits with SPRAM but not without gets a *BakeError that says so.
 func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
+	return fitBaked(b, s, 0, extra)
+}
+
+func fitBaked(b *board.Board, s Shape, lanes int, extra []Memory) (Plan, error) {
 	d := b.DeviceInfo()
 	if d.SPRAM == 0 {
-		return fitOn(b, d, s, extra, true)
+		return fitOn(b, d, s, lanes, extra, true)
 	}
 	nd := d
 	nd.SPRAM = 0
-	p, err := fitOn(b, nd, s, extra, true)
+	p, err := fitOn(b, nd, s, lanes, extra, true)
 	if err != nil {
 		var me *MisfitError
 		if errors.As(err, &me) {
@@ -89,16 +116,23 @@ func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
 	return p, err
 }
 
-func fitOn(b *board.Board, d board.Device, s Shape, extra []Memory, baked bool) (Plan, error) {
-	p, err := bestPlan(d, s, extra, baked)
+func fitOn(b *board.Board, d board.Device, s Shape, lanes int, extra []Memory, baked bool) (Plan, error) {
+	choices := laneChoices(d)
+	if lanes != 0 {
+		if !slices.Contains(choices, lanes) {
+			return Plan{}, &LanesError{Board: b.Name, Lanes: lanes, Can: choices}
+		}
+		choices = []int{lanes}
+	}
+	p, err := bestPlan(d, s, choices, extra, baked)
 	if err != nil {
 		return p, err
 	}
 	if p.WeightWords > p.CapacityWords {
-		return p, misfit(b, d, s, extra, baked, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
+		return p, misfit(b, d, s, choices, extra, baked, p.WeightMemory, p.WeightWords, p.CapacityWords, fmt.Sprintf("%d-bit weight words", p.WordBits))
 	}
 	if p.WeightBlocks+p.OtherBlocks > p.Blocks {
-		return p, misfit(b, d, s, extra, baked, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
+		return p, misfit(b, d, s, choices, extra, baked, "block RAM", p.WeightBlocks+p.OtherBlocks, p.Blocks, blockName(d))
 	}
 	return p, nil
 }
@@ -124,9 +158,9 @@ func (p Plan) fits() bool {
 
 // bestPlan returns the plan with the most lanes that fits, or the plan with the most lanes
 // when none fits.
-func bestPlan(d board.Device, s Shape, extra []Memory, baked bool) (Plan, error) {
+func bestPlan(d board.Device, s Shape, choices []int, extra []Memory, baked bool) (Plan, error) {
 	var first Plan
-	for i, lanes := range laneChoices(d) {
+	for i, lanes := range choices {
 		p, err := plan(d, s, lanes, extra, baked)
 		if err != nil {
 			return p, err
@@ -256,10 +290,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // misfit builds the error and searches for the largest network of the same form that fits:
 // the widest hidden layer is shrunk (all other sizes fixed); a single-layer network has its
 // inputs shrunk instead. When no size fits, it tries the same sizes with narrower weights.
-func misfit(b *board.Board, d board.Device, s Shape, extra []Memory, baked bool, res string, need, have int, unit string) error {
+func misfit(b *board.Board, d board.Device, s Shape, choices []int, extra []Memory, baked bool, res string, need, have int, unit string) error {
 	e := &MisfitError{Board: b.Name, Part: d.Part, Shape: s.String(), Resource: res, Need: need, Have: have, Unit: unit}
 	fits := func(t Shape) bool {
-		p, err := bestPlan(d, t, extra, baked)
+		p, err := bestPlan(d, t, choices, extra, baked)
 		return err == nil && p.fits()
 	}
 	try := func(set func(Shape, int) Shape, hi int) {

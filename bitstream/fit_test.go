@@ -121,3 +121,33 @@ func TestFitIcebreaker(t *testing.T) {
 		}
 	}
 }
+
+// TestFitLanes: a lane count given by the user is kept (the UP5K's SPRAM rearranged to its
+// word width), and one the device's core cannot take is refused with the ones it can.
+func TestFitLanes(t *testing.T) {
+	s, err := ParseShape("784-128-10", 8, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib := mustBoard(t, "icebreaker")
+	for _, lanes := range []int{8, 4, 2} {
+		p, err := FitLanes(ib, s, lanes)
+		if err != nil {
+			t.Fatalf("lanes %d: %v", lanes, err)
+		}
+		if p.Core.Lanes != lanes || !p.Core.WmemSPRAM || p.CapacityWords*p.WordBits != 4*262144 || p.WeightWords != WeightWords(s, lanes) {
+			t.Errorf("lanes %d: %s (core %+v)", lanes, p.Describe(), p.Core)
+		}
+	}
+	for _, lanes := range []int{16, 1, 3} {
+		_, err := FitLanes(ib, s, lanes)
+		var le *LanesError
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), "it takes 8, 4, 2") {
+			t.Errorf("lanes %d: err = %v, want a *LanesError naming 8, 4, 2", lanes, err)
+		}
+	}
+	p, err := FitLanes(mustBoard(t, "ulx3s-85f"), s, 4)
+	if err != nil || p.Core.Lanes != 4 || p.Core.WmemSPRAM {
+		t.Errorf("ulx3s-85f, 4 lanes: %v, %s", err, p.Describe())
+	}
+}

@@ -86,6 +86,8 @@ type Options struct {
 	Bake *sim.Network
 	MHz  float64 // target core clock; 0 = the family default (iCE40 50 MHz, ECP5 100 MHz)
 	Seed int     // nextpnr placement seed
+	// Lanes fixes the core's lane count (FitLanes); 0 = the most lanes whose memories fit.
+	Lanes int
 	// Seeds is how many placement seeds to try, Seed, Seed+1, ...: the first that meets timing
 	// wins, else the fastest (a seed sweep). 0 or 1: Seed alone.
 	Seeds  int
@@ -181,11 +183,13 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Shape = &s
 	}
 	if o.Shape != nil {
-		fit := Fit
+		fit := FitLanes
 		if o.Bake != nil {
-			fit = FitBaked
+			fit = func(b *board.Board, s Shape, lanes int, extra ...Memory) (Plan, error) {
+				return fitBaked(b, s, lanes, extra)
+			}
 		}
-		p, err := fit(b, *o.Shape, o.Design.Extra...)
+		p, err := fit(b, *o.Shape, o.Lanes, o.Design.Extra...)
 		if err != nil {
 			return nil, err
 		}

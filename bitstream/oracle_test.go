@@ -29,7 +29,7 @@ func TestSizeCoreAgainstTestbench(t *testing.T) {
 			for _, lanes := range laneChoices(d) {
 				c := SizeCore(d, s, lanes)
 				tc := testbench.Config{Name: "sized", Lanes: c.Lanes, SMax: c.SMax, AccW: c.AccW, LayersMax: c.LayersMax,
-					NeurAW: c.NeurAW, LayerAW: c.LayerAW, InAW: c.InAW, WmemAW: c.WmemAW, SPRAM: c.WmemSPRAM}
+					NeurAW: c.NeurAW, LayerAW: c.LayerAW, InAW: c.InAW, WmemAW: c.WmemAW, SPRAM: c.WmemSPRAM, DecayMAC: c.DecayMAC}
 				if err := tc.Validate(); err != nil {
 					t.Fatalf("%s %s lanes %d: SizeCore made a configuration the RTL refuses: %v (%+v)", devName, s, lanes, err, c)
 				}

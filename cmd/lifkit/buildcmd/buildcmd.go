@@ -94,6 +94,7 @@ type buildFlags struct {
 	board, boards, net, core, out, cacheDir string
 	freq                                    float64
 	seed, seeds, weightBits, stateBits      int
+	lanes                                   int
 	noCache, placeholder, bringup, bake     bool
 	quiet                                   bool
 }
@@ -102,7 +103,7 @@ type buildFlags struct {
 func NewBuildCommand() *cobra.Command {
 	var f buildFlags
 	cmd := &cobra.Command{
-		Use:   "build --board BOARD [--net FILE | --core 784-128-10] [--freq MHZ] [--seed N] [--seeds K]",
+		Use:   "build --board BOARD [--net FILE | --core 784-128-10] [--freq MHZ] [--seed N] [--seeds K] [--lanes N]",
 		Short: "Build a bitstream for a board, with a JSON report and a readable summary",
 		Long: `Build a bitstream: size the core for the network (--net) or a core configuration
 (--core, sizes joined by dashes), refuse before synthesis a network that does not fit the
@@ -130,6 +131,7 @@ ECPPACK override.`,
 	fl.Float64Var(&f.freq, "freq", 0, "core clock target in MHz (default 50 on iCE40, 100 on ECP5)")
 	fl.IntVar(&f.seed, "seed", 1, "nextpnr placement seed")
 	fl.IntVar(&f.seeds, "seeds", 1, "placement seeds to try, from --seed on: the first that meets timing wins, else the fastest")
+	fl.IntVar(&f.lanes, "lanes", 0, "synaptic lanes of the core (weights read per clock); fewer lanes take less logic and place faster, more give more synaptic operations per clock (0: the most whose memories fit)")
 	fl.StringVar(&f.out, "out", filepath.Join("build", "bitstreams"), "output directory")
 	fl.StringVar(&f.cacheDir, "cache-dir", bitstream.DefaultCacheDir(), "build cache directory")
 	fl.BoolVar(&f.noCache, "no-cache", false, "always run the tools")
@@ -161,7 +163,7 @@ func runBuild(ctx context.Context, stdout, stderr io.Writer, f buildFlags) error
 	if f.seeds < 1 || f.seeds > 100 {
 		return fmt.Errorf("build: --seeds %d: give 1 to 100 placement seeds", f.seeds)
 	}
-	o := bitstream.Options{Board: b, MHz: f.freq, Seed: f.seed, Seeds: f.seeds, OutDir: f.out}
+	o := bitstream.Options{Board: b, MHz: f.freq, Seed: f.seed, Seeds: f.seeds, Lanes: f.lanes, OutDir: f.out}
 	if !f.noCache {
 		o.CacheDir = f.cacheDir
 	}
