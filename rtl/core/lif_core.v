@@ -181,6 +181,7 @@ module lif_core #(
     reg [SZW-1:0]    c_size_m2;   // N - 2
     reg              c_size0;     // N == 1
     reg [3:0]        ld_cnt;
+    reg [8:0]        ld_oh;       // one-hot ld_cnt (ld_oh[k] = (ld_cnt == k), k <= 8)
 
     // ---------------------------------------------------------------- memories
     // neuron state: I, V, r, STAT, one word per neuron at its global index
@@ -566,6 +567,7 @@ module lif_core #(
         else if (drain_fin) layer_q <= layer_q + 1'b1;
         if (s_load) ld_cnt <= ld_cnt + 1'b1;
         else ld_cnt <= 4'd0;
+        ld_oh <= s_load ? {ld_oh[7:0], 1'b0} : 9'd1;
         if (rst_i) begin state_q <= O_IDLE; idle_m <= 1'b1; clr_fin <= 1'b0; end
     end
 
@@ -608,50 +610,57 @@ module lif_core #(
                 first_q <= 1'b1;
             end
         end
+        begin
+            // ld_cnt 0..7 issue reads, 1..8 capture; each capture is enabled by its own bit of
+            // the one-hot ld_oh (set only inside S_LOAD for k = 1..8), so no count decode sits in
+            // front of the enables
+            if (ld_oh[1]) begin
+                c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
+                c_pk <= prm_rdata[3];
+                c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
+                c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
+                f_sp_prev <= sp_cnt_q[idx_prev_q];
+                // the first step of a sample has no previous spikes (the counts are not cleared)
+                f_sp_rec <= first_q ? {SZW{1'b0}} : sp_cnt_q[idx_rec_q];
+            end
+            if (ld_oh[2]) begin
+                c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
+                for (ks = 0; ks < 8; ks = ks + 1) begin
+                    c_wlow[ks] <= ({29'd0, c_wsh} < 8 - ks);
+                    c_wsgn[ks] <= ({29'd0, c_wsh} == 7 - ks);
+                end
+                c_hi <= sat_hi(c_sbits);
+                c_lo <= ~sat_hi(c_sbits);
+                f_cnt_ff <= c_l0 ? pad_fk_in(in_cnt_q) : pad_fk_sz(f_sp_prev);
+            end
+            if (ld_oh[3]) begin
+                c_leak_i <= {1'b0, prm_rdata[11:0]}; c_leak_v <= {1'b0, prm_rdata[27:16]};
+                c_wpr_m1 <= c_size_m1[SZW-2:LSH];
+                for (ks = 0; ks < LANES; ks = ks + 1)
+                    c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
+                c_size_m2 <= c_size_m1 - 1'b1;
+                c_size0 <= (c_size_m1 == {SZW{1'b0}});
+                f_ff_nz <= (f_cnt_ff != {FKW{1'b0}});
+                f_rec_nz <= (f_cnt_rec != {FKW{1'b0}});
+            end
+            if (ld_oh[4]) begin
+                // DECAY_MAC: 4096 - λ from the register a clock after the capture (no carry
+                // chain behind the parameter memory's output)
+                if (DECAY_MAC != 0) begin
+                    c_leak_i <= 13'd4096 - c_leak_i;
+                    c_leak_v <= 13'd4096 - c_leak_v;
+                end
+                c_thr <= prm_rdata[SMAX-1:0];
+                c_wpr_m2 <= c_wpr_m1 - 1'b1;
+                c_wpr0 <= (c_wpr_m1 == {AA{1'b0}});
+                c_rowgap <= (c_wpr_m1 < 2);
+            end
+            if (ld_oh[5]) c_wbase <= prm_rdata[WMEM_AW-1:0];
+            if (ld_oh[6]) c_rbase <= prm_rdata[WMEM_AW-1:0];
+            if (ld_oh[7]) c_rowsh <= prm_rdata[4:0];
+            if (ld_oh[8]) c_sbase <= prm_rdata[NEUR_AW-1:0];
+        end
         if (s_load) begin
-            // ld_cnt 0..7 issue reads, 1..8 capture
-            case (ld_cnt)
-                4'd1: begin
-                    c_readout <= prm_rdata[0]; c_rec <= prm_rdata[1]; c_sub <= prm_rdata[2];
-                    c_pk <= prm_rdata[3];
-                    c_refr <= prm_rdata[7:4]; c_sbits <= prm_rdata[12:8];
-                    c_wsh <= 3'd0 - prm_rdata[18:16]; c_shift <= prm_rdata[28:24];
-                    f_sp_prev <= sp_cnt_q[idx_prev_q];
-                    // the first step of a sample has no previous spikes (the counts are not cleared)
-                    f_sp_rec <= first_q ? {SZW{1'b0}} : sp_cnt_q[idx_rec_q];
-                end
-                4'd2: begin
-                    c_size_m1 <= prm_rdata[SZW-1:0] - 1'b1;
-                    for (ks = 0; ks < 8; ks = ks + 1) begin
-                        c_wlow[ks] <= ({29'd0, c_wsh} < 8 - ks);
-                        c_wsgn[ks] <= ({29'd0, c_wsh} == 7 - ks);
-                    end
-                    c_hi <= sat_hi(c_sbits);
-                    c_lo <= ~sat_hi(c_sbits);
-                    f_cnt_ff <= c_l0 ? pad_fk_in(in_cnt_q) : pad_fk_sz(f_sp_prev);
-                end
-                4'd3: begin
-                    c_leak_i <= leak_const(prm_rdata[11:0]); c_leak_v <= leak_const(prm_rdata[27:16]);
-                    c_wpr_m1 <= c_size_m1[SZW-2:LSH];
-                    for (ks = 0; ks < LANES; ks = ks + 1)
-                        c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
-                    c_size_m2 <= c_size_m1 - 1'b1;
-                    c_size0 <= (c_size_m1 == {SZW{1'b0}});
-                    f_ff_nz <= (f_cnt_ff != {FKW{1'b0}});
-                    f_rec_nz <= (f_cnt_rec != {FKW{1'b0}});
-                end
-                4'd4: begin
-                    c_thr <= prm_rdata[SMAX-1:0];
-                    c_wpr_m2 <= c_wpr_m1 - 1'b1;
-                    c_wpr0 <= (c_wpr_m1 == {AA{1'b0}});
-                    c_rowgap <= (c_wpr_m1 < 2);
-                end
-                4'd5: c_wbase <= prm_rdata[WMEM_AW-1:0];
-                4'd6: c_rbase <= prm_rdata[WMEM_AW-1:0];
-                4'd7: c_rowsh <= prm_rdata[4:0];
-                4'd8: c_sbase <= prm_rdata[NEUR_AW-1:0];
-                default: ;
-            endcase
             // the fetcher's start values, loaded in every parameter-load clock (final by the
             // last one); it starts with the synaptic pass
             f_act <= ld_cnt[3];
@@ -981,13 +990,6 @@ module lif_core #(
         integer b;
         begin
             for (b = 0; b < LANES; b = b + 1) rotl1[b] = x[(b + LANES - 1) % LANES];
-        end
-    endfunction
-
-    function [12:0] leak_const; // lif_neuron's decay constant for a leak λ
-        input [11:0] l;
-        begin
-            leak_const = (DECAY_MAC != 0) ? 13'd4096 - {1'b0, l} : {1'b0, l};
         end
     endfunction
 
