@@ -573,7 +573,84 @@ module link_engine #(
     end
 
 
+    // The next state, bit by bit (no clock enable: a state flop's D is a short sum of
+    // products): a bit is set when a transition enters it, and stays set while its own exit
+    // condition is false. Every transition leaves its state (one-hot: no self loops).
+    wire put_end  = st_q[I_PUT] && p_q == 2'd0;
+    wire cw_end   = st_q[I_CW] && host_gnt_i;
+    wire crw_end  = st_q[I_CRW] && host_rvalid_i;
+    wire idle_go  = st_q[I_IDLE] && !tx_busy_i;
+    wire tchk_ok  = !rem_q[RW-1] && (!hdr_q[34] || eleft_zero_q);
+    wire run_bad  = !bl9 || run_steps_bad || run_inlen_big;
+    wire pre_last = st_q[I_PRE] && pre_q == 2'd3;
+    wire pre_bad  = out_big_q || (hdr_q[34] && !readout_q);
+    wire aux_go   = stat_q ? !busy_cnt_q : (u_q == 3'd0);
+    wire int_go   = a_mode && inlen_nz_q;
+    reg  [NS-1:0] st_nx;
+    always @(*) begin
+        st_nx = {NS{1'b0}};
+        st_nx[I_IDLE]    = (st_q[I_IDLE] && (tx_busy_i || (!frame_valid_i && !nak_pend_q))) || st_q[I_ACKW2];
+        st_nx[I_NAK]     = (idle_go && !frame_valid_i && nak_pend_q) || (st_q[I_NAK] && !tab_last);
+        st_nx[I_NAKS]    = st_q[I_NAK] && tab_last;
+        st_nx[I_HDR_RD]  = (idle_go && frame_valid_i && blen != B0) || (st_q[I_HDR] && !hlast_q);
+        st_nx[I_HDR_W]   = st_q[I_HDR_RD];
+        st_nx[I_HDR]     = st_q[I_HDR_W];
+        st_nx[I_PREPA]   = (idle_go && frame_valid_i && blen == B0) || (st_q[I_HDR] && hlast_q);
+        st_nx[I_PREP0]   = st_q[I_PREPA];
+        st_nx[I_PREP1]   = st_q[I_PREP0];
+        st_nx[I_PREP]    = st_q[I_PREP1];
+        st_nx[I_PREP2]   = st_q[I_PREP];
+        st_nx[I_DISP]    = st_q[I_PREP2];
+        st_nx[I_INFO_RD] = st_q[I_DISP] && d_tgt[I_INFO_RD];
+        st_nx[I_INFO_W]  = st_q[I_INFO_RD];
+        st_nx[I_HELLO]   = (st_q[I_INFO_W] && p_hello) || (st_q[I_HELLO] && !tab_last);
+        st_nx[I_INFO]    = (st_q[I_INFO_W] && !p_hello) || (st_q[I_INFO] && !tab_last);
+        st_nx[I_ACKW]    = (st_q[I_DISP] && d_tgt[I_ACKW]) || st_q[I_NAKS] || st_q[I_SEND];
+        st_nx[I_ACKW2]   = st_q[I_ACKW];
+        st_nx[I_ERR]     = (st_q[I_DISP] && d_tgt[I_ERR]) || (st_q[I_RUN] && run_bad) ||
+                           (pre_last && pre_bad) || (st_q[I_TCHK] && rem_q[RW-1]);
+        st_nx[I_FIN]     = (st_q[I_DISP] && d_tgt[I_FIN]) || st_q[I_ERR] ||
+                           ((st_q[I_HELLO] || st_q[I_INFO] || st_q[I_STATUS] || st_q[I_HEAD]) && tab_last) ||
+                           (put_end && ret2_q[I_FIN]) || (cw_end && ret_q[I_FIN]) ||
+                           (st_q[I_WR] && !wr_cw && n1_q) || (st_q[I_RIN] && n1_q) ||
+                           (st_q[I_FIN] && !tab_last);
+        st_nx[I_SEND]    = st_q[I_FIN] && tab_last;
+        st_nx[I_STATUS]  = put_end && ret2_q[I_STATUS]; // one byte: tab_last at once
+        st_nx[I_HEAD]    = (put_end && ret2_q[I_HEAD]) || (st_q[I_HEAD] && !tab_last);
+        st_nx[I_PUT]     = (st_q[I_PUT] && p_q != 2'd0) || (crw_end && ret_q[I_PUT]) ||
+                           st_q[I_TRQ] || st_q[I_RES];
+        st_nx[I_CR]      = (put_end && ret2_q[I_CR]) || (st_q[I_CR] && !host_gnt_i) || st_q[I_RC] ||
+                           (st_q[I_RUN] && !run_bad) || (st_q[I_PRE] && pre_q != 2'd3) ||
+                           (st_q[I_WAIT] && done_i);
+        st_nx[I_CRW]     = (st_q[I_CR] && host_gnt_i) || (st_q[I_CRW] && !host_rvalid_i);
+        st_nx[I_PRE]     = crw_end && ret_q[I_PRE];
+        st_nx[I_RES0]    = crw_end && ret_q[I_RES0];
+        st_nx[I_RES]     = st_q[I_RES0];
+        st_nx[I_CW]      = (st_q[I_CW] && !host_gnt_i) || (st_q[I_WR] && wr_cw) || st_q[I_INT];
+        st_nx[I_WR_RD]   = (st_q[I_DISP] && d_tgt[I_WR_RD]) || (cw_end && ret_q[I_WR_RD]) ||
+                           (st_q[I_WR] && !wr_cw && !n1_q);
+        st_nx[I_WR_W]    = st_q[I_WR_RD];
+        st_nx[I_WR]      = st_q[I_WR_W];
+        st_nx[I_RIN_RD]  = (st_q[I_DISP] && d_tgt[I_RIN_RD]) || (st_q[I_RIN] && !n1_q);
+        st_nx[I_RIN_W]   = st_q[I_RIN_RD];
+        st_nx[I_RIN]     = st_q[I_RIN_W];
+        st_nx[I_RC]      = (st_q[I_DISP] && d_tgt[I_RC]) || (put_end && ret2_q[I_RC]);
+        st_nx[I_AUXW]    = (st_q[I_DISP] && d_tgt[I_AUXW]) || (st_q[I_AUXW] && !aux_go);
+        st_nx[I_TR]      = (st_q[I_AUXW] && aux_go) || (put_end && ret2_q[I_TR]);
+        st_nx[I_TRD]     = st_q[I_TR];
+        st_nx[I_TRQ]     = st_q[I_TRD];
+        st_nx[I_RUN]     = st_q[I_DISP] && d_tgt[I_RUN];
+        st_nx[I_TCHKW]   = (pre_last && !pre_bad) || (st_q[I_TCHK] && !rem_q[RW-1] && !tchk_ok);
+        st_nx[I_TCHK]    = st_q[I_TCHKW];
+        st_nx[I_INT_RD]  = (st_q[I_TCHK] && tchk_ok && int_go) || (cw_end && ret_q[I_INT_RD]);
+        st_nx[I_INT_W]   = st_q[I_INT_RD];
+        st_nx[I_INT]     = st_q[I_INT_W];
+        st_nx[I_GO]      = (st_q[I_TCHK] && tchk_ok && !int_go) || (cw_end && ret_q[I_GO]);
+        st_nx[I_WAIT]    = st_q[I_GO] || (st_q[I_WAIT] && !done_i);
+    end
+
     always @(posedge clk_i) begin
+        st_q <= st_nx;
         frame_ack_o <= 1'b0;
         tx_start_o  <= 1'b0;
         run_start_o <= 1'b0;
@@ -642,32 +719,22 @@ module link_engine #(
             // loaded whatever happens next (no enable behind the conditions below)
             i_q <= 7'd0;
             if (!tx_busy_i) begin // tx_slot_o stays while the framer sends
-                if (frame_valid_i) begin
-                    st_q[I_IDLE] <= 1'b0; st_q[I_PREPA] <= blen == B0; st_q[I_HDR_RD] <= !(blen == B0);
-                end else if (nak_pend_q) begin
+                if (!frame_valid_i && nak_pend_q) begin
                     tx_slot_o <= {WI{1'b0}};
-                    st_q[I_IDLE] <= 1'b0; st_q[I_NAK] <= 1'b1;
                 end
             end
         end
         st_q[I_NAKS]: begin
             tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6;
-            begin st_q[I_NAKS] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
         end
-        st_q[I_HDR_RD]: begin st_q[I_HDR_RD] <= 1'b0; st_q[I_HDR_W] <= 1'b1; end
-        st_q[I_HDR_W]: begin st_q[I_HDR_W] <= 1'b0; st_q[I_HDR] <= 1'b1; end
-        // INFO/HELLO stream one byte per clock from the rx buffer: two reads ahead
-        st_q[I_INFO_RD]: begin st_q[I_INFO_RD] <= 1'b0; st_q[I_INFO_W] <= 1'b1; end
-        st_q[I_INFO_W]: begin st_q[I_INFO_W] <= 1'b0; st_q[I_HELLO] <= p_hello; st_q[I_INFO] <= !p_hello; end
         st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
             i_q <= i_q + 1'b1;
-            begin st_q[I_HDR] <= 1'b0; st_q[I_PREPA] <= hlast_q; st_q[I_HDR_RD] <= !(hlast_q); end
         end
-        st_q[I_PREPA]: begin st_q[I_PREPA] <= 1'b0; st_q[I_PREP0] <= 1'b1; end // tr_base_q settles
-        st_q[I_PREP0]: begin st_q[I_PREP0] <= 1'b0; st_q[I_PREP1] <= 1'b1; end // the range sums settle
-        st_q[I_PREP1]: begin st_q[I_PREP1] <= 1'b0; st_q[I_PREP] <= 1'b1; end  // the range checks settle
-        st_q[I_PREP]: begin st_q[I_PREP] <= 1'b0; st_q[I_PREP2] <= 1'b1; end  // the p_* decisions settle
-        st_q[I_PREP2]: begin st_q[I_PREP2] <= 1'b0; st_q[I_DISP] <= 1'b1; end // the d_* decisions settle
+        // S_PREPA: tr_base_q settles
+        // S_PREP0: the range sums settle
+        // S_PREP1: the range checks settle
+        // S_PREP: the p_* decisions settle
+        // S_PREP2: the d_* decisions settle
         st_q[I_DISP]: begin
             i_q <= 7'd0;
             tx_slot_o <= sidx;
@@ -695,19 +762,12 @@ module link_engine #(
                 if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
                 if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
             end
-            st_q[I_DISP] <= 1'b0; // d_tgt is one of these (one-hot)
-            st_q[I_INFO_RD] <= d_tgt[I_INFO_RD]; st_q[I_AUXW] <= d_tgt[I_AUXW];
-            st_q[I_FIN] <= d_tgt[I_FIN]; st_q[I_WR_RD] <= d_tgt[I_WR_RD];
-            st_q[I_RIN_RD] <= d_tgt[I_RIN_RD]; st_q[I_RC] <= d_tgt[I_RC];
-            st_q[I_RUN] <= d_tgt[I_RUN]; st_q[I_ERR] <= d_tgt[I_ERR];
-            st_q[I_ACKW] <= d_tgt[I_ACKW];
         end
-        st_q[I_ACKW]: begin st_q[I_ACKW] <= 1'b0; st_q[I_ACKW2] <= 1'b1; end // let frame_valid fall before looking again
-        st_q[I_ACKW2]: begin st_q[I_ACKW2] <= 1'b0; st_q[I_IDLE] <= 1'b1; end // and the next frame's registered fields (link_rx_frame) settle
+        // S_ACKW: let frame_valid fall before looking again
+        // S_ACKW2: and the next frame's registered fields (link_rx_frame) settle
         st_q[I_ERR]: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
             i_q <= 7'd0;
-            begin st_q[I_ERR] <= 1'b0; st_q[I_FIN] <= 1'b1; end
         end
         // table answers: one byte per clock at ta_q
         st_q[I_NAK], st_q[I_FIN], st_q[I_HELLO], st_q[I_INFO], st_q[I_STATUS], st_q[I_HEAD]: begin
@@ -715,12 +775,9 @@ module link_engine #(
             if (tab_last) begin
                 i_q <= 7'd0;
                 (* parallel_case *) case (1'b1)
-                    st_q[I_NAK]: begin nak_pend_q <= 1'b0; st_q[I_NAK] <= 1'b0; st_q[I_NAKS] <= 1'b1; end
-                    st_q[I_FIN]: begin st_q[I_FIN] <= 1'b0; st_q[I_SEND] <= 1'b1; aux_own_q <= 1'b0; end
-                    default: begin
-                        st_q[I_HELLO] <= 1'b0; st_q[I_INFO] <= 1'b0; st_q[I_STATUS] <= 1'b0;
-                        st_q[I_HEAD] <= 1'b0; st_q[I_FIN] <= 1'b1;
-                    end
+                    st_q[I_NAK]: nak_pend_q <= 1'b0;
+                    st_q[I_FIN]: aux_own_q <= 1'b0;
+                    default: ;
                 endcase
             end
         end
@@ -728,36 +785,20 @@ module link_engine #(
         st_q[I_PUT]: begin
             word_q <= {8'd0, word_q[31:8]};
             p_q <= p_q - 1'b1;
-            if (p_q == 2'd0) begin
-                st_q[I_PUT] <= 1'b0; // ret2_q is one of these (one-hot)
-                st_q[I_FIN] <= ret2_q[I_FIN]; st_q[I_RC] <= ret2_q[I_RC]; st_q[I_TR] <= ret2_q[I_TR];
-                st_q[I_STATUS] <= ret2_q[I_STATUS]; st_q[I_HEAD] <= ret2_q[I_HEAD]; st_q[I_CR] <= ret2_q[I_CR];
-            end
         end
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
-        st_q[I_CR]: if (host_gnt_i) begin st_q[I_CR] <= 1'b0; st_q[I_CRW] <= 1'b1; end
+        // (a read returns to S_PUT, S_PRE or S_RES0: one-hot ret_q)
         st_q[I_CRW]: if (host_rvalid_i) begin
             word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1;
-            st_q[I_CRW] <= 1'b0; // a read returns to S_PUT, S_PRE or S_RES0 (one-hot ret_q)
-            st_q[I_PUT] <= ret_q[I_PUT]; st_q[I_PRE] <= ret_q[I_PRE]; st_q[I_RES0] <= ret_q[I_RES0];
         end
-        // core write subroutine: word_q -> caddr_q, then ret_q
+        // core write subroutine: word_q -> caddr_q, then ret_q (S_FIN, S_WR_RD, S_GO or S_INT_RD)
         st_q[I_CW]: if (host_gnt_i) begin
             caddr_q <= caddr_q + 1'b1;
-            st_q[I_CW] <= 1'b0; // a write returns to S_FIN, S_WR_RD, S_GO or S_INT_RD (one-hot ret_q)
-            st_q[I_FIN] <= ret_q[I_FIN]; st_q[I_WR_RD] <= ret_q[I_WR_RD];
-            st_q[I_GO] <= ret_q[I_GO]; st_q[I_INT_RD] <= ret_q[I_INT_RD];
         end
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
-        st_q[I_WR_RD]: begin st_q[I_WR_RD] <= 1'b0; st_q[I_WR_W] <= 1'b1; end
-        st_q[I_WR_W]: begin st_q[I_WR_W] <= 1'b0; st_q[I_WR] <= 1'b1; end
         st_q[I_WR]: begin
             n_q <= n_q - 1'b1;
             ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
-            st_q[I_WR] <= 1'b0;
-            st_q[I_CW] <= wr_cw;
-            st_q[I_FIN] <= !wr_cw && n1_q;
-            st_q[I_WR_RD] <= !wr_cw && !n1_q;
             case (wkind_q)
                 2'd0: begin
                     ptr_q <= ptr_q + 1'b1;
@@ -767,36 +808,31 @@ module link_engine #(
             endcase
         end
         // READ the input RAM
-        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; begin st_q[I_RIN_RD] <= 1'b0; st_q[I_RIN_W] <= 1'b1; end end
-        st_q[I_RIN_W]: begin st_q[I_RIN_W] <= 1'b0; st_q[I_RIN] <= 1'b1; end // the byte into in_q
+        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; end
+        // S_RIN_W: the byte into in_q
         st_q[I_RIN]: begin
             n_q <= n_q - 1'b1;
-            st_q[I_RIN] <= 1'b0; st_q[I_FIN] <= n1_q; st_q[I_RIN_RD] <= !n1_q;
         end
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
             n_q <= n_q - 1'b1;
             ret_q <= S_PUT; p_q <= 2'd3;
             ret2_q <= (n_q == N1) ? S_FIN : S_RC;
-            begin st_q[I_RC] <= 1'b0; st_q[I_CR] <= 1'b1; end
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
         // STATUS and trace READ: wait until the counter updater is idle (STATUS: until every
         // counter event so far is counted), then own the aux RAM's read port
         st_q[I_AUXW]: if (stat_q ? !busy_cnt_q : (u_q == 3'd0)) begin
             aux_own_q <= 1'b1;
-            begin st_q[I_AUXW] <= 1'b0; st_q[I_TR] <= 1'b1; end
         end
         st_q[I_TR]: begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
             n_q <= n_q - 1'b1;
             ret2_q <= (n_q != N1) ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
-            begin st_q[I_TR] <= 1'b0; st_q[I_TRD] <= 1'b1; end
         end
-        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; begin st_q[I_TRD] <= 1'b0; st_q[I_TRQ] <= 1'b1; end end // the word into aux_q
+        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; end // the word into aux_q
         st_q[I_TRQ]: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
-            begin st_q[I_TRQ] <= 1'b0; st_q[I_PUT] <= 1'b1; end
         end
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
@@ -804,15 +840,12 @@ module link_engine #(
             caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
-            if (!bl9) begin err_q <= 4'd2; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
-            else if (run_steps_bad) begin err_q <= 4'd7; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
-            else if (run_inlen_big) begin err_q <= 4'd8; begin st_q[I_RUN] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
-            else begin st_q[I_RUN] <= 1'b0; st_q[I_CR] <= 1'b1; end
+            if (!bl9) begin err_q <= 4'd2; end
+            else if (run_steps_bad) begin err_q <= 4'd7; end
+            else if (run_inlen_big) begin err_q <= 4'd8; end
         end
         st_q[I_PRE]: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
             pre_q <= pre_q + 1'b1;
-            st_q[I_PRE] <= 1'b0;
-            st_q[I_CR] <= pre_q != 2'd3;
             case (pre_q)
                 2'd0: begin
                     nl_q <= word_q[3:0] - 1'b1;
@@ -828,36 +861,31 @@ module link_engine #(
                     eleft_q <= a_steps;
                     rem_q <= TW[RW-1:0];
                     // out_big_q: SIZE (the word before this one) exceeds what one answer holds
-                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; begin st_q[I_PRE] <= 1'b0; st_q[I_ERR] <= 1'b1; end end
-                    else begin st_q[I_PRE] <= 1'b0; st_q[I_TCHKW] <= 1'b1; end
+                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; end
                 end
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
         // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle)
-        st_q[I_TCHKW]: begin st_q[I_TCHKW] <= 1'b0; st_q[I_TCHK] <= 1'b1; end
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
             ptr_q <= 0;
             caddr_q <= {4'd4, 20'd0};
             if (rem_q[RW-1]) begin
-                err_q <= 4'd7; begin st_q[I_TCHK] <= 1'b0; st_q[I_ERR] <= 1'b1; end
+                err_q <= 4'd7;
             end else if (!hdr_q[34] || eleft_zero_q) begin
                 trace_q <= hdr_q[34];
                 n_q <= {{(NW-IAW-1){1'b0}}, a_inlen};
-                begin st_q[I_TCHK] <= 1'b0; st_q[I_INT_RD] <= a_mode && inlen_nz_q; st_q[I_GO] <= !(a_mode && inlen_nz_q); end
             end else begin
                 eleft_q <= eleft_q - 1'b1;
                 rem_q <= rem_next;
-                begin st_q[I_TCHK] <= 1'b0; st_q[I_TCHKW] <= 1'b1; end
             end
         end
         // staged intensities: input[j] -> core region 4 word j
-        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; begin st_q[I_INT_RD] <= 1'b0; st_q[I_INT_W] <= 1'b1; end end
-        st_q[I_INT_W]: begin st_q[I_INT_W] <= 1'b0; st_q[I_INT] <= 1'b1; end // the byte into in_q
+        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; end
+        // S_INT_W: the byte into in_q
         st_q[I_INT]: begin
             word_q <= {24'd0, in_q};
             ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
-            begin st_q[I_INT] <= 1'b0; st_q[I_CW] <= 1'b1; end
         end
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
@@ -868,7 +896,6 @@ module link_engine #(
             ptr_q <= 0; eleft_q <= a_steps;
             n_q <= {{(NW-IAW){1'b0}}, a_inlen[IAW:1]}; // 16-bit words left to feed
             e_q <= a_mode ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
-            begin st_q[I_GO] <= 1'b0; st_q[I_WAIT] <= 1'b1; end
         end
         st_q[I_WAIT]: begin
             clocks_q <= clocks_q + 1'b1;
@@ -879,10 +906,9 @@ module link_engine #(
                 fin_len_q <= 12 + {{(AW-9){1'b0}}, nout_q, 2'b00};
                 k_q <= 7'd0;
                 caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
-                ret_q <= S_RES0; begin st_q[I_WAIT] <= 1'b0; st_q[I_CR] <= 1'b1; end
+                ret_q <= S_RES0;
             end
         end
-        st_q[I_RES0]: begin st_q[I_RES0] <= 1'b0; st_q[I_RES] <= 1'b1; end
         st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || gt_q) begin nbest_q <= ~(word_q[CW-1:0] ^ MSB); pred_q <= k_q; end
             k_q <= k_q + 1'b1;
@@ -890,7 +916,6 @@ module link_engine #(
             p_q <= 2'd3;
             ret_q <= S_RES0;
             ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
-            begin st_q[I_RES] <= 1'b0; st_q[I_PUT] <= 1'b1; end
         end
         st_q[I_SEND]: begin
             tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q;
@@ -900,7 +925,6 @@ module link_engine #(
             // the slot holds a cached answer only when the frame was consumed
             cache_v_q <= (cache_v_q & ~slot1h) | (fin_consume_q ? slot1h : {(1<<WI){1'b0}});
             if (fin_consume_q) expect_q <= expect_q + 1'b1;
-            begin st_q[I_SEND] <= 1'b0; st_q[I_ACKW] <= 1'b1; end
         end
         default: ; // one-hot: exactly one arm is active
         endcase
