@@ -434,6 +434,25 @@ module link_engine #(
     // RUN: input_len > INPUT_MEM, without a 32-bit comparator
     wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
+    // the summary head's byte i_q (prediction u16, input spikes u32, clocks u32, n u16),
+    // registered a clock ahead: i_q is 0 when S_HEAD is entered (S_DISP cleared it, no RUN
+    // state before S_HEAD touches it) and counts up by one per clock in S_HEAD, so hd_q is
+    // byte 0 outside S_HEAD and byte i_q + 1 in it (its sources are stable from S_RES on)
+    reg [7:0] hd_q;
+    always @(posedge clk_i)
+        if (!st_q[I_HEAD]) hd_q <= {1'b0, pred_q};
+        else case (i_q[3:0])
+            4'd1: hd_q <= spikes32[7:0];
+            4'd2: hd_q <= spikes32[15:8];
+            4'd3: hd_q <= spikes32[23:16];
+            4'd4: hd_q <= spikes32[31:24];
+            4'd5: hd_q <= clocks_q[7:0];
+            4'd6: hd_q <= clocks_q[15:8];
+            4'd7: hd_q <= clocks_q[23:16];
+            4'd8: hd_q <= clocks_q[31:24];
+            4'd9: hd_q <= {1'b0, nout_q};
+            default: hd_q <= 8'd0;
+        endcase
     // answer bytes of the table states, by index i_q
     reg [7:0] tb;
     always @(*) begin
@@ -456,20 +475,7 @@ module link_engine #(
             st_q[I_HELLO]: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_q; // version, then the nonce
             st_q[I_INFO]: tb = rx_q;
             st_q[I_STATUS]: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
-            st_q[I_HEAD]: case (i_q[3:0]) // prediction u16, input spikes u32, clocks u32, n u16
-                4'd0: tb = {1'b0, pred_q};
-                4'd1: tb = 8'd0;
-                4'd2: tb = spikes32[7:0];
-                4'd3: tb = spikes32[15:8];
-                4'd4: tb = spikes32[23:16];
-                4'd5: tb = spikes32[31:24];
-                4'd6: tb = clocks_q[7:0];
-                4'd7: tb = clocks_q[15:8];
-                4'd8: tb = clocks_q[23:16];
-                4'd9: tb = clocks_q[31:24];
-                4'd10: tb = {1'b0, nout_q};
-                default: tb = 8'd0;
-            endcase
+            st_q[I_HEAD]: tb = hd_q;
             st_q[I_PUT]: tb = word_q[7:0];
             default: tb = in_q; // S_RIN
         endcase

@@ -103,16 +103,14 @@ module link_rx_frame #(
     // Flags of the state, registered: the state changes only with a byte, and bytes come at
     // least 40 clocks apart (CLKS_PER_BIT >= 4), so a flag is valid long before the next byte
     // needs it. They keep the byte's decisions a few LUT levels deep.
-    reg exp_ok_q, crc_ok_q, left1_q, n0_q, n1_q, n2_q, n3_q;
+    reg exp_ok_q, crc_ok_q, left1_q, n0_q, n1_q, n2_q, n3_q, n5_q, nmax_q;
     always @(posedge clk_i) begin
         exp_ok_q <= len_hi_z_q && exp_q == n_q;
         crc_ok_q <= crc_q == 16'h0000;
         left1_q <= left_q == 8'd1;
         n0_q <= n17 == 17'd0; n1_q <= n17 == 17'd1; n2_q <= n17 == 17'd2; n3_q <= n17 == 17'd3;
+        n5_q <= n_q == N5; nmax_q <= n_q == NMAX_M1;
     end
-    // a delimiter that ends an intact frame with room for it
-    wire accept = valid_i && zero_i && !drop_q && started_q && !full && left1_q &&
-                  ge6_q && crc_ok_q && exp_ok_q;
     reg [7:0]  left_q;     // bytes left in the current COBS block, plus one (1: next byte is a code;
                            // a code byte c loads c itself, no adder)
     reg        zero_q;     // the current block ends with an implied zero (code != 0xFF)
@@ -120,23 +118,34 @@ module link_rx_frame #(
     reg        drop_q;     // discard up to the next delimiter
     reg        over_q;     // the discard is an overrun (frame held)
 
-    // one raw byte into the buffer and the CRC
-    reg        put;
-    reg [7:0]  put_b;
-    always @(*) begin
-        put = 1'b0;
-        put_b = data_i;
-        crc_in = data_i;
-        if (valid_i && !zero_i && !drop_q && !full) begin
-            if (!left1_q) begin
-                put = 1'b1;
-            end else if (started_q && zero_q) begin
-                put = 1'b1;       // the implied zero of the previous block
-                put_b = 8'h00;
-            end
-        end
-        crc_in = put_b;
+    // one raw byte into the buffer and the CRC: a byte inside a block (!left1_q), or at a code
+    // byte the implied zero of the previous block. Whether the next non-delimiter byte puts one
+    // (pst_q) and stores it (pstm_q: not too long) is registered from the byte driven flags
+    // above (valid two clocks after a byte).
+    reg        pst_q, pstm_q;
+    always @(posedge clk_i) begin
+        pst_q  <= !drop_q && (!left1_q || (started_q && zero_q));
+        pstm_q <= !drop_q && (!left1_q || (started_q && zero_q)) && !max_q;
     end
+    // The byte stage: a received byte is handled a clock after it arrives (bytes are 40 clocks
+    // apart), its decisions registered with it: b_dec_q (a non-delimiter byte to decode, not
+    // dropped), b_put_q (... that puts a raw byte), b_store_q (... and stores it), b_acc_q (a
+    // delimiter that ends an intact frame). Only full (the engine frees a slot at any clock)
+    // joins them in the handling clock, so each decision is one LUT.
+    reg        b_v_q, b_z_q, b_dec_q, b_put_q, b_store_q, b_acc_q;
+    reg [7:0]  b_d_q;
+    always @(posedge clk_i) begin
+        b_v_q <= valid_i && !rst_i; b_z_q <= zero_i; b_d_q <= data_i;
+        b_dec_q <= valid_i && !zero_i && !drop_q;
+        b_put_q <= valid_i && !zero_i && pst_q;
+        b_store_q <= valid_i && !zero_i && pstm_q;
+        b_acc_q <= valid_i && zero_i && !drop_q && started_q && left1_q && ge6_q && crc_ok_q && exp_ok_q;
+    end
+    wire       put = b_put_q && !full;
+    wire       store = b_store_q && !full;
+    wire       accept = b_acc_q && !full;   // a delimiter that ends an intact frame with room for it
+    wire [7:0] put_b = left1_q ? 8'h00 : b_d_q;
+    always @(*) crc_in = put_b;
 
     always @(posedge clk_i) begin
         we_o      <= 1'b0;
@@ -146,8 +155,8 @@ module link_rx_frame #(
             count_q <= 0; wslot_q <= {WI{1'b0}}; rslot_q <= {WI{1'b0}};
             n_q <= 0; left_q <= 8'd1; zero_q <= 1'b0; started_q <= 1'b0;
             drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
-        end else if (valid_i) begin
-            if (zero_i) begin
+        end else begin
+            if (b_v_q && b_z_q) begin
                 // delimiter: judge the block, then start afresh
                 if (drop_q) begin
                     if (over_q) overrun_o <= 1'b1;
@@ -159,36 +168,33 @@ module link_rx_frame #(
                 end
                 n_q <= 0; left_q <= 8'd1; zero_q <= 1'b0; started_q <= 1'b0;
                 drop_q <= 1'b0; over_q <= 1'b0; crc_q <= 16'hFFFF; max_q <= 1'b0; ge6_q <= 1'b0;
-            end else if (!drop_q) begin
-                if (full) begin
-                    drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
-                    over_q <= 1'b1;
+            end
+            if (b_dec_q && full) begin
+                drop_q <= 1'b1; // no room: every slot holds a frame not yet executed
+                over_q <= 1'b1;
+            end
+            if (b_dec_q && !full) begin
+                if (!left1_q) begin
+                    left_q <= left_q - 1'b1;
                 end else begin
-                    if (!left1_q) begin
-                        left_q <= left_q - 1'b1;
-                    end else begin
-                        started_q <= 1'b1;
-                        left_q <= data_i;
-                        zero_q <= (data_i != 8'hFF);
-                    end
-                    if (put) begin
-                        if (max_q) begin
-                            drop_q <= 1'b1; // too long
-                        end else begin
-                            we_o    <= 1'b1;
-                            waddr_o <= wfull[AW+WSH-1:0];
-                            wdata_o <= put_b;
-                            n_q     <= n_q + 1'b1;
-                            if (n_q == NMAX_M1) max_q <= 1'b1;
-                            if (n_q == N5) ge6_q <= 1'b1;
-                            crc_q   <= crc_next;
-                            if (n0_q) type_m[ws] <= put_b;
-                            if (n1_q) seq_m[ws] <= put_b;
-                            if (n2_q) begin cur_len_q[7:0] <= put_b; len_m[ws][7:0] <= put_b; end
-                            if (n3_q) begin cur_len_q[15:8] <= put_b; len_m[ws][15:8] <= put_b; end
-                        end
-                    end
+                    started_q <= 1'b1;
+                    left_q <= b_d_q;
+                    zero_q <= (b_d_q != 8'hFF);
                 end
+            end
+            if (put && !b_store_q) drop_q <= 1'b1; // too long
+            if (store) begin
+                we_o    <= 1'b1;
+                waddr_o <= wfull[AW+WSH-1:0];
+                wdata_o <= put_b;
+                n_q     <= n_q + 1'b1;
+                if (nmax_q) max_q <= 1'b1;
+                if (n5_q) ge6_q <= 1'b1;
+                crc_q   <= crc_next;
+                if (n0_q) type_m[ws] <= put_b;
+                if (n1_q) seq_m[ws] <= put_b;
+                if (n2_q) begin cur_len_q[7:0] <= put_b; len_m[ws][7:0] <= put_b; end
+                if (n3_q) begin cur_len_q[15:8] <= put_b; len_m[ws][15:8] <= put_b; end
             end
         end
         if (!rst_i) begin
