@@ -17,7 +17,7 @@ module lif_core #(
     parameter integer LAYER_AW   = 8,  // log2 largest layer size, log2(LANES)+1..NEUR_AW
     parameter integer IN_AW      = 10, // log2 largest input count, 1..16
     parameter integer WMEM_AW    = 14, // log2 weight memory depth in words, 1..20
-    parameter integer WMEM_SPRAM = 0,  // 1: weights in 4 x SB_SPRAM256KA (LANES=8, WMEM_AW=14)
+    parameter integer WMEM_SPRAM = 0,  // 1: weights in 4 x SB_SPRAM256KA (LANES/WMEM_AW 8/14, 4/15 or 2/16)
     parameter integer DECAY_MAC  = 0,  // 1: decays whole in a DSP with an adder (iCE40 SB_MAC16), 0: product + fabric subtract
     parameter         WMEM_INIT  = "", // $readmemh file for generic weight RAM, "" = none
     // Baked networks (docs/rtl.md, "Baked networks"): the parameter memory's $readmemh file and
