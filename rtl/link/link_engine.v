@@ -524,26 +524,34 @@ module link_engine #(
     wire [15:0] rwords = {2'b00, rcount[15:2]};
     /* verilator lint_on UNUSEDSIGNAL */
     localparam [NW-1:0] N8 = 8;
+    // the frame's type decoded into registers (one flag per command: the p_* decisions below
+    // are a few LUTs of registers; the type is stable from S_IDLE on, four clocks before S_PREP)
+    reg t_hello, t_info, t_status, t_clear, t_write, t_read, t_run;
     always @(posedge clk_i) begin
-        p_hello <= (type_i == 8'h01);
+        t_hello <= type_i == 8'h01; t_info <= type_i == 8'h02; t_status <= type_i == 8'h03;
+        t_clear <= type_i == 8'h04; t_write <= type_i == 8'h05; t_read <= type_i == 8'h06;
+        t_run <= type_i == 8'h07;
+    end
+    always @(posedge clk_i) begin
+        p_hello <= t_hello;
         p_hello_ok <= bl6 && hello_v;
         p_seq_ok <= (seq_i == expect_q);
         p_dup <= dup;
-        p_write <= (type_i == 8'h05);
-        p_status <= (type_i == 8'h03);
-        p_trace <= (type_i == 8'h06) && sp8;
-        p_fin_len <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_N[AW-1:0] :
-                     (type_i == 8'h03) ? 33 : (type_i == 8'h06) ? rcount[AW-1:0] : 0;
-        p_rxa <= (type_i == 8'h01) ? 5 : (type_i == 8'h02) ? INFO_AT[AW-1:0] : 10;
-        p_n <= (type_i == 8'h05) ? {{(NW-AW){1'b0}}, wcount} : (type_i == 8'h03) ? N8 :
+        p_write <= t_write;
+        p_status <= t_status;
+        p_trace <= t_read && sp8;
+        p_fin_len <= t_hello ? 5 : t_info ? INFO_N[AW-1:0] :
+                     t_status ? 33 : t_read ? rcount[AW-1:0] : 0;
+        p_rxa <= t_hello ? 5 : t_info ? INFO_AT[AW-1:0] : 10;
+        p_n <= t_write ? {{(NW-AW){1'b0}}, wcount} : t_status ? N8 :
                (sp8 || sp10) ? rwords[NW-1:0] : rcount[NW-1:0];
         p_err <= 4'd0;
         p_wkind <= 2'd0;
-        case (type_i)
-            8'h02: p_next <= S_INFO_RD;
-            8'h03: p_next <= S_AUXW;
-            8'h04: p_next <= S_FIN;
-            8'h05: begin
+        (* parallel_case *) case (1'b1) // (one-hot: at most one t_* is set)
+            t_info: p_next <= S_INFO_RD;
+            t_status: p_next <= S_AUXW;
+            t_clear: p_next <= S_FIN;
+            t_write: begin
                 p_next <= w_zero ? S_FIN : S_WR_RD;
                 if (bl_lt6) p_err <= 4'd2;
                 else if (sp6 && in_range) p_wkind <= 2'd0;
@@ -551,7 +559,7 @@ module link_engine #(
                 else if (sp10 && w_word) p_wkind <= 2'd2;
                 else p_err <= 4'd3;
             end
-            8'h06: begin
+            t_read: begin
                 p_next <= S_FIN;
                 if (!bl8 || r_big) p_err <= 4'd2;
                 else if (r_zero && (sp6 || sp8 || sp10)) p_next <= S_FIN;
@@ -560,7 +568,7 @@ module link_engine #(
                 else if (sp8 && tr_range) p_next <= S_AUXW;
                 else p_err <= 4'd3;
             end
-            8'h07: p_next <= S_RUN;
+            t_run: p_next <= S_RUN;
             default: begin p_next <= S_ERR; p_err <= 4'd1; end
         endcase
     end
@@ -766,7 +774,7 @@ module link_engine #(
             if (d_nak) begin nak_pend_q <= 1'b1; nak_reason_q <= 2'd2; end
             if (d_ok) begin
                 if (p_write && p_wkind == 2'd2) loaded_q <= 1'b1;
-                if (type_i[2:0] == 3'd4) clear_pend_q <= 1'b1;
+                if (t_clear) clear_pend_q <= 1'b1;
             end
         end
         // S_ACKW: let frame_valid fall before looking again
