@@ -281,7 +281,10 @@ module link_engine #(
     wire [15:0] rcount = hdr_q[63:48];
     wire [AW-1:0] blen = body_len_i[AW-1:0];  // frames are at most MAXBODY < 2^AW
     localparam [AW-1:0] B0 = 0, B6 = 6, B8 = 8, B9 = 9;
-    wire [AW-1:0] wcount = blen - B6;
+    // a WRITE's data bytes, registered (the body length is stable from S_IDLE on; the range sum
+    // in_end uses it from S_PREP0 on)
+    reg  [AW-1:0] wcount;
+    always @(posedge clk_i) wcount <= blen - B6;
 
     // the rx buffer's read data, registered before any logic (ECP5 block RAM outputs are
     // slow): the byte at rx_raddr_o in clock t is in rx_q in clock t + 2 (the *_RD, *_W states)
@@ -380,6 +383,20 @@ module link_engine #(
         else if (tab_st | st_q[I_PUT] | st_q[I_RIN]) ta_q <= ta_q + 1'b1;
     end
 
+    // the core address, in its own block (a short priority chain of state bits): S_DISP loads
+    // the command's, S_RUN CFG's, S_PRE the last layer's SIZE (after NUM_LAYERS) and STATE_BASE
+    // (after SIZE), S_WAIT the first STAT word, S_RES the next neuron's STAT (S_CRW added one),
+    // S_TCHK intensity word 0; every core access adds one
+    always @(posedge clk_i) begin
+        if (st_q[I_DISP]) caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
+        else if (st_q[I_RUN]) caddr_q <= 24'h000002;
+        else if (st_q[I_TCHK]) caddr_q <= {4'd4, 20'd0};
+        else if (st_q[I_PRE] && pre_q == 2'd0) caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
+        else if (st_q[I_PRE] && pre_q == 2'd2) caddr_q[3:0] <= 4'd7;
+        else if (st_q[I_WAIT] && done_i) caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
+        else if (st_q[I_RES]) caddr_q[1:0] <= 2'b11;
+        else if ((st_q[I_CRW] && host_rvalid_i) || (st_q[I_CW] && host_gnt_i)) caddr_q <= caddr_q + 1'b1;
+    end
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
     wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
     // n_q == 1, registered (S_WR and S_RIN come at least two clocks after n_q last changed)
@@ -690,7 +707,9 @@ module link_engine #(
         // start the next update: events pending in the next clock and the read port free. The
         // port conditions are a clock old, which is safe: S_AUXW hands the port to the engine
         // only when nothing is pending (STATUS) or while no update may start (trace READ).
-        up_go_q <= pend_nx != 8'd0 && !aux_own_q && !(st_q[I_AUXW] && !stat_q);
+        // (not in the write clock u_q == 3, so that no clear mask is behind it: the updater
+        // then rests a clock before it starts again)
+        up_go_q <= u_q != 3'd3 && (pend_q != 8'd0 || ev != 8'd0) && !aux_own_q && !(st_q[I_AUXW] && !stat_q);
         busy_cnt_q <= (pend_q != 8'd0) || (u_q != 3'd0) || (ev != 8'd0);
 
         if (tr_we) tw_q <= tw_q + 1'b1;
@@ -757,7 +776,6 @@ module link_engine #(
             n_q <= p_n;
             ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? tr_base_pw : addr32[PW-1:0]);
             stat_q <= p_status;
-            caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
             wkind_q <= p_wkind;
             fin_consume_q <= d_consume;
             err_q <= d_err; // used by S_ERR only
@@ -803,12 +821,10 @@ module link_engine #(
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
         // (a read returns to S_PUT, S_PRE or S_RES0: one-hot ret_q)
         st_q[I_CRW]: if (host_rvalid_i) begin
-            word_q <= host_rdata_i; caddr_q <= caddr_q + 1'b1;
+            word_q <= host_rdata_i;
         end
-        // core write subroutine: word_q -> caddr_q, then ret_q (S_FIN, S_WR_RD, S_GO or S_INT_RD)
-        st_q[I_CW]: if (host_gnt_i) begin
-            caddr_q <= caddr_q + 1'b1;
-        end
+        // (core write subroutine S_CW: word_q -> caddr_q, then ret_q: S_FIN, S_WR_RD, S_GO or
+        // S_INT_RD; the datapath is in caddr_q's block and the port assigns)
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
         st_q[I_WR]: begin
             n_q <= n_q - 1'b1;
@@ -851,7 +867,6 @@ module link_engine #(
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
             trace_q <= 1'b0;
-            caddr_q <= 24'h000002;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
             if (!bl9) begin err_q <= 4'd2; end
@@ -863,13 +878,9 @@ module link_engine #(
             case (pre_q)
                 2'd0: begin
                     nl_q <= word_q[3:0] - 1'b1;
-                    caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
                 end
                 2'd1: readout_q <= word_q[0]; // caddr_q is at SIZE (S_CRW added one)
-                2'd2: begin
-                    nout_q <= word_q[6:0];
-                    caddr_q[3:0] <= 4'd7;
-                end
+                2'd2: nout_q <= word_q[6:0];
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
                     eleft_q <= a_steps;
@@ -883,7 +894,6 @@ module link_engine #(
         // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle)
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
             ptr_q <= 0;
-            caddr_q <= {4'd4, 20'd0};
             if (rem_q[RW-1]) begin
                 err_q <= 4'd7;
             end else if (!hdr_q[34] || eleft_zero_q) begin
@@ -919,14 +929,12 @@ module link_engine #(
                 trace_run_q <= 1'b0;
                 fin_len_q <= 12 + {{(AW-9){1'b0}}, nout_q, 2'b00};
                 k_q <= 7'd0;
-                caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
                 ret_q <= S_RES0;
             end
         end
         st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || gt_q) begin nbest_q <= ~(word_q[CW-1:0] ^ MSB); pred_q <= k_q; end
             k_q <= k_q + 1'b1;
-            caddr_q[1:0] <= 2'b11; // the next neuron's STAT (S_CRW added one)
             p_q <= 2'd3;
             ret_q <= S_RES0;
             ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
