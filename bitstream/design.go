@@ -95,6 +95,10 @@ func TopDesign(root string, f board.Family) (Design, error) {
 		ClockParam: "CLK_HZ",
 		CoreParams: true,
 		Bakeable:   true,
+		// With 8 lanes rtl/top takes 95 % of the UP5K's logic cells: nextpnr places some
+		// networks' builds and not others ("at utilisation limit"). 4 lanes take 91 %, and the
+		// SPRAM holds the same weights (32K x 32). --lanes 8 still asks for 8.
+		MaxLanes: map[string]int{"up5k": 4},
 		Extra: []Memory{
 			{Name: "link rx frame buffer", Width: 8, Depth: 1 << 9},
 			{Name: "link tx frame buffer", Width: 8, Depth: 1 << 9},

@@ -64,14 +64,18 @@ func (e *MisfitError) Error() string {
 // mode of each (Yosys may choose another; the report after place and route has the real
 // figure).
 func Fit(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
-	return fitOn(b, b.DeviceInfo(), s, 0, extra, false)
+	return fitOn(b, b.DeviceInfo(), s, laneRule{}, extra, false)
 }
 
 // FitLanes is Fit with the core's lane count given (0: the most that fit). A lane count the
 // device's core cannot take is a *LanesError.
 func FitLanes(b *board.Board, s Shape, lanes int, extra ...Memory) (Plan, error) {
-	return fitOn(b, b.DeviceInfo(), s, lanes, extra, false)
+	return fitOn(b, b.DeviceInfo(), s, laneRule{exact: lanes}, extra, false)
 }
+
+// laneRule restricts the lane counts a fit tries: exact > 0 is the only one; else most > 0
+// caps them (a design whose logic leaves no room for more on the device: Design.MaxLanes).
+type laneRule struct{ exact, most int }
 
 // LanesError is a lane count the core cannot be built with on a board.
 type LanesError struct {
@@ -92,10 +96,10 @@ func (e *LanesError) Error() string {
 // in block RAM, since SPRAM cannot be initialised at configuration, so the UP5K's SPRAM is not
 // counted. A shape that fits with SPRAM but not without gets a *BakeError that says so.
 func FitBaked(b *board.Board, s Shape, extra ...Memory) (Plan, error) {
-	return fitBaked(b, s, 0, extra)
+	return fitBaked(b, s, laneRule{}, extra)
 }
 
-func fitBaked(b *board.Board, s Shape, lanes int, extra []Memory) (Plan, error) {
+func fitBaked(b *board.Board, s Shape, lanes laneRule, extra []Memory) (Plan, error) {
 	d := b.DeviceInfo()
 	if d.SPRAM == 0 {
 		return fitOn(b, d, s, lanes, extra, true)
@@ -116,13 +120,19 @@ func fitBaked(b *board.Board, s Shape, lanes int, extra []Memory) (Plan, error) 
 	return p, err
 }
 
-func fitOn(b *board.Board, d board.Device, s Shape, lanes int, extra []Memory, baked bool) (Plan, error) {
+func fitOn(b *board.Board, d board.Device, s Shape, lanes laneRule, extra []Memory, baked bool) (Plan, error) {
 	choices := laneChoices(d)
-	if lanes != 0 {
-		if !slices.Contains(choices, lanes) {
-			return Plan{}, &LanesError{Board: b.Name, Lanes: lanes, Can: choices}
+	switch {
+	case lanes.exact != 0:
+		if !slices.Contains(choices, lanes.exact) {
+			return Plan{}, &LanesError{Board: b.Name, Lanes: lanes.exact, Can: choices}
 		}
-		choices = []int{lanes}
+		choices = []int{lanes.exact}
+	case lanes.most > 0:
+		choices = slices.DeleteFunc(slices.Clone(choices), func(n int) bool { return n > lanes.most })
+		if len(choices) == 0 {
+			choices = laneChoices(d)[len(laneChoices(d))-1:]
+		}
 	}
 	p, err := bestPlan(d, s, choices, extra, baked)
 	if err != nil {

@@ -48,6 +48,9 @@ type Design struct {
 	Bakeable    bool              // the top passes WMEM_INIT, PRM_INIT and the *_INIT registers to lif_core
 	Placeholder bool              // the stand-in top: the report says so
 	HostLink    bool              // the top speaks the host link (docs/protocol.md), so hostdrv can drive it
+	// MaxLanes caps the lanes Fit chooses on a device (board.Device name) where the design's
+	// logic leaves no room for more; Options.Lanes overrides it.
+	MaxLanes map[string]int
 }
 
 // Runner runs one tool in dir and copies its output to log. The flow's only seam to the
@@ -183,13 +186,14 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Shape = &s
 	}
 	if o.Shape != nil {
-		fit := FitLanes
+		lanes := laneRule{exact: o.Lanes, most: o.Design.MaxLanes[b.Device]}
+		var p Plan
+		var err error
 		if o.Bake != nil {
-			fit = func(b *board.Board, s Shape, lanes int, extra ...Memory) (Plan, error) {
-				return fitBaked(b, s, lanes, extra)
-			}
+			p, err = fitBaked(b, *o.Shape, lanes, o.Design.Extra)
+		} else {
+			p, err = fitOn(b, b.DeviceInfo(), *o.Shape, lanes, o.Design.Extra, false)
 		}
-		p, err := fit(b, *o.Shape, o.Lanes, o.Design.Extra...)
 		if err != nil {
 			return nil, err
 		}

@@ -243,3 +243,33 @@ func TestBuildSeedSweep(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildMaxLanes: a design's lane cap for the device applies when the user gives no
+// --lanes, and --lanes overrides it; other devices are not capped.
+func TestBuildMaxLanes(t *testing.T) {
+	s, err := ParseShape("784-128-10", 8, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		board       string
+		lanes, want int
+	}{
+		{"icebreaker", 0, 4},
+		{"icebreaker", 8, 8},
+		{"icebreaker", 2, 2},
+		{"ulx3s-85f", 0, 16},
+	} {
+		o := fakeOptions(t, tc.board, &bitstreamtest.Runner{})
+		o.Design.CoreParams = true
+		o.Design.MaxLanes = map[string]int{"up5k": 4}
+		o.Shape, o.Lanes = &s, tc.lanes
+		rep, err := Build(context.Background(), o)
+		if err != nil {
+			t.Fatalf("%s --lanes %d: %v", tc.board, tc.lanes, err)
+		}
+		if rep.Plan.Core.Lanes != tc.want {
+			t.Errorf("%s --lanes %d: core has %d lanes, want %d", tc.board, tc.lanes, rep.Plan.Core.Lanes, tc.want)
+		}
+	}
+}
