@@ -23,7 +23,7 @@
 // possible targets from one-hot return registers), so a state flop depends only on the
 // transitions into and out of it.
 // Invariants: exactly one st_q bit is set; a frame is executed at most once (S_SEND consumes
-// it); the aux RAM's read port belongs to the engine only between S_AUXW and S_FIN, its write
+// it); the aux RAM's read port belongs to the engine only between S_AUXW and S_SEND, its write
 // port to the trace only while trace_run_q.
 // Every block RAM's read data (rx buffer, input RAM, aux RAM) goes into a register (rx_q,
 // in_q, aux_q) before any logic: ECP5 block RAM outputs are slow (5.6-5.8 ns clock to out), so
@@ -218,7 +218,7 @@ module link_engine #(
     reg  [2:0] u_q;        // updater: 0 idle, 1 read, 2 read data, 3 write; 4 clearing after reset
     reg  [2:0] uk_q;       // the counter being updated
     reg        stat_q;     // the aux read loop serves STATUS (not a trace READ)
-    reg        aux_own_q;  // the engine owns the aux RAM's read port (S_AUXW .. S_FIN)
+    reg        aux_own_q;  // the engine owns the aux RAM's read port (S_AUXW .. S_SEND)
     reg        trace_run_q; // a TRACE run is on: the trace owns the aux RAM's write port
     wire [7:0] pend_nx = (pend_q & ~((u_q == 3'd3 && !trace_run_q) ? (8'd1 << uk_q) : 8'd0)) | ev;
     reg        up_go_q;    // the updater starts (registered: events pending, read port free)
@@ -237,6 +237,10 @@ module link_engine #(
     reg [3:0]  err_q;
     reg [31:0] word_q;     // core word: gathered LSB first, or read and sent LSB first
     reg [1:0]  p_q;        // bytes of word_q still to put, minus one
+    // S_PUT's last byte (p_q == 0), registered: every S_PUT starts at p_q == 3 (S_RC, S_TR,
+    // S_RES) and counts down by one per clock, so it is the clock after p_q == 1 in S_PUT
+    reg p0_q;
+    always @(posedge clk_i) p0_q <= st_q[I_PUT] && p_q == 2'd1;
     reg [23:0] caddr_q;    // core address
     reg [1:0]  wkind_q;    // WRITE kind: 0 input RAM, 1 intensity byte, 2 core word
     // run
@@ -324,7 +328,7 @@ module link_engine #(
     wire         tr_we = trace_run_q && upd_valid_i && upd_layer_i == nl_q && !tw_q[TA];
     // aux RAM: counters (updater) and trace (update stream) share the write port: the updater
     // does not write during a TRACE run (trace_run_q, a register: no core input reaches a flop
-    // enable). The engine's reads (STATUS, trace READ) own the read port from S_AUXW to S_FIN
+    // enable). The engine's reads (STATUS, trace READ) own the read port from S_AUXW to S_SEND
     // (aux_own_q); the updater starts no update then, and S_AUXW waits until it is idle.
     // STATUS waits in S_AUXW until every counter event so far is counted (registered: a clock
     // late, so this clock's events count too)
@@ -379,7 +383,7 @@ module link_engine #(
         else if (st_q[I_DISP]) ta_q <= 4;
         else if (st_q[I_ERR]) ta_q <= 0;
         else if (st_q[I_WAIT]) ta_q <= 16;          // RUN: the outputs after the summary head
-        else if (st_q[I_PUT] && p_q == 2'd0 && ret2_q[I_HEAD]) ta_q <= 4; // ... then the head
+        else if (p0_q && ret2_q[I_HEAD]) ta_q <= 4; // ... then the head
         else if (tab_st | st_q[I_PUT] | st_q[I_RIN]) ta_q <= ta_q + 1'b1;
     end
 
@@ -387,15 +391,16 @@ module link_engine #(
     // the command's, S_RUN CFG's, S_PRE the last layer's SIZE (after NUM_LAYERS) and STATE_BASE
     // (after SIZE), S_WAIT the first STAT word, S_RES the next neuron's STAT (S_CRW added one),
     // S_TCHK intensity word 0; every core access adds one
+    // (the increment first: its carry chain then meets a single multiplexer)
     always @(posedge clk_i) begin
-        if (st_q[I_DISP]) caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
+        if ((st_q[I_CRW] && host_rvalid_i) || (st_q[I_CW] && host_gnt_i)) caddr_q <= caddr_q + 1'b1;
+        else if (st_q[I_DISP]) caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
         else if (st_q[I_RUN]) caddr_q <= 24'h000002;
         else if (st_q[I_TCHK]) caddr_q <= {4'd4, 20'd0};
         else if (st_q[I_PRE] && pre_q == 2'd0) caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
         else if (st_q[I_PRE] && pre_q == 2'd2) caddr_q[3:0] <= 4'd7;
         else if (st_q[I_WAIT] && done_i) caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
         else if (st_q[I_RES]) caddr_q[1:0] <= 2'b11;
-        else if ((st_q[I_CRW] && host_rvalid_i) || (st_q[I_CW] && host_gnt_i)) caddr_q <= caddr_q + 1'b1;
     end
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
     wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
@@ -607,7 +612,7 @@ module link_engine #(
     // The next state, bit by bit (no clock enable: a state flop's D is a short sum of
     // products): a bit is set when a transition enters it, and stays set while its own exit
     // condition is false. Every transition leaves its state (one-hot: no self loops).
-    wire put_end  = st_q[I_PUT] && p_q == 2'd0;
+    wire put_end  = p0_q;   // S_PUT's last byte
     wire cw_end   = st_q[I_CW] && host_gnt_i;
     wire crw_end  = st_q[I_CRW] && host_rvalid_i;
     wire idle_go  = st_q[I_IDLE] && !tx_busy_i;
@@ -648,7 +653,7 @@ module link_engine #(
         st_nx[I_SEND]    = st_q[I_FIN] && tab_last;
         st_nx[I_STATUS]  = put_end && ret2_q[I_STATUS]; // one byte: tab_last at once
         st_nx[I_HEAD]    = (put_end && ret2_q[I_HEAD]) || (st_q[I_HEAD] && !tab_last);
-        st_nx[I_PUT]     = (st_q[I_PUT] && p_q != 2'd0) || (crw_end && ret_q[I_PUT]) ||
+        st_nx[I_PUT]     = (st_q[I_PUT] && !p0_q) || (crw_end && ret_q[I_PUT]) ||
                            st_q[I_TRQ] || st_q[I_RES];
         st_nx[I_CR]      = (put_end && ret2_q[I_CR]) || (st_q[I_CR] && !host_gnt_i) || st_q[I_RC] ||
                            (st_q[I_RUN] && !run_bad) || (st_q[I_PRE] && pre_q != 2'd3) ||
@@ -808,7 +813,6 @@ module link_engine #(
                 i_q <= 7'd0;
                 (* parallel_case *) case (1'b1)
                     st_q[I_NAK]: nak_pend_q <= 1'b0;
-                    st_q[I_FIN]: aux_own_q <= 1'b0;
                     default: ;
                 endcase
             end
@@ -947,6 +951,7 @@ module link_engine #(
             // the slot holds a cached answer only when the frame was consumed
             cache_v_q <= (cache_v_q & ~slot1h) | (fin_consume_q ? slot1h : {(1<<WI){1'b0}});
             if (fin_consume_q) expect_q <= expect_q + 1'b1;
+            aux_own_q <= 1'b0; // (S_FIN's last byte read nothing from the aux RAM)
         end
         default: ; // one-hot: exactly one arm is active
         endcase
