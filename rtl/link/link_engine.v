@@ -254,6 +254,10 @@ module link_engine #(
     reg        readout_q, out_big_q;
     always @(posedge clk_i) out_big_q <= word_q[31:7] != 0 || word_q[6:0] > MAXOUT[6:0];
     reg [6:0]  nout_q, k_q, pred_q;      // outputs: at most MAXOUT < 128
+    // S_RES's last output (k_q + 1 == nout_q), registered: k_q changes only in S_WAIT and
+    // S_RES, at least three clocks before the next S_RES (S_CR, S_CRW, S_RES0)
+    reg        klast_q;
+    always @(posedge clk_i) klast_q <= k_q + 1'b1 == nout_q;
     reg [IN_AW-1:0] evi_q;
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
     /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
@@ -941,7 +945,7 @@ module link_engine #(
             k_q <= k_q + 1'b1;
             p_q <= 2'd3;
             ret_q <= S_RES0;
-            ret2_q <= (k_q + 1'b1 == nout_q) ? S_HEAD : S_CR;
+            ret2_q <= klast_q ? S_HEAD : S_CR;
         end
         st_q[I_SEND]: begin
             tx_start_o <= 1'b1; tx_base_o <= 0; tx_len_o <= 4 + fin_len_q;
