@@ -403,7 +403,7 @@ module link_engine #(
         else if (st_q[I_TCHK]) caddr_q <= {4'd4, 20'd0};
         else if (st_q[I_PRE] && pre_q == 2'd0) caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
         else if (st_q[I_PRE] && pre_q == 2'd2) caddr_q[3:0] <= 4'd7;
-        else if (st_q[I_WAIT] && done_i) caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3};
+        else if (st_q[I_WAIT]) caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3}; // (no access in S_WAIT)
         else if (st_q[I_RES]) caddr_q[1:0] <= 2'b11;
     end
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
