@@ -18,10 +18,13 @@
 // block RAM init. STATUS counters are 16-bit saturating, in aux RAM words 0..7, updated one at
 // a time. Timing: a frame's checks and decisions are registered over five clocks (S_PREPA,
 // S_PREP0, S_PREP1, S_PREP, S_PREP2: sums, compares, p_* decisions, d_* outcome), so S_DISP
-// only copies registers. The state is one-hot (st_q[I_X]: no state decode) and written bit by
-// bit: a transition clears its own bit and sets its target's (returns set the bits of their
-// possible targets from one-hot return registers), so a state flop depends only on the
-// transitions into and out of it.
+// only copies registers. The state is one-hot (st_q[I_X]: no state decode) and its next value
+// is written out bit by bit (st_nx, no clock enable): a bit is set by the transitions into it
+// (returns from one-hot return registers) and kept while its own exit condition is false, so a
+// state flop depends only on the transitions into and out of it. Registers with many writers
+// (rx_raddr_o, ta_q, caddr_q) have their own blocks with short priority chains, and the loop
+// ends the states test (n1_q, p0_q, klast_q, tl_q, hd_q: the summary head's next byte) are
+// registered a clock ahead.
 // Invariants: exactly one st_q bit is set; a frame is executed at most once (S_SEND consumes
 // it); the aux RAM's read port belongs to the engine only between S_AUXW and S_SEND, its write
 // port to the trace only while trace_run_q.

@@ -8,6 +8,8 @@
 // field that disagrees. Slot k occupies buffer bytes k*2^AW .. k*2^AW + 2^AW - 1. While every
 // slot is full, further bytes are dropped up to the next delimiter and reported with
 // overrun_o. Nothing here can wedge: every delimiter returns the decoder to its start state.
+// Timing: a byte is handled a clock after it arrives, its decisions (decode, put, store, accept)
+// registered with it from flags of the decoder state; only full joins them in that clock.
 module link_rx_frame #(
     parameter integer AW      = 9,   // log2 bytes of one slot; 2^AW >= MAXBODY + 6
     parameter integer MAXBODY = 256, // largest body accepted, 64 .. 2^AW - 6
