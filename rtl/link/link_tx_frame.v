@@ -38,7 +38,9 @@ module link_tx_frame #(
     reg [AW-1:0] s_q;      // scan pointer (CRC pass: read pointer, then the CRC bytes)
     reg [AW-1:0] p_q;      // emit pointer: start of the block being sent
     reg [AW-1:0] end_q;    // one past the last raw byte (CRC included)
-    reg [7:0]    k_q;      // code of the block being scanned: bytes + 1
+    reg [7:0]    k_q;      // code of the block being scanned: bytes + 1 (T_SCAN adds one every
+                           // time, also at the block's end: its code is then in kc_q)
+    reg [7:0]    kc_q;     // k_q as the last T_SCAN found it: the code T_CODE sends
     reg          zstop_q;  // the block ended at a zero
     reg [15:0]   crc_q;
     wire [15:0]  crc_next;
@@ -101,17 +103,18 @@ module link_tx_frame #(
             T_SCAN: begin
                 // rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
                 zstop_q <= !s_end_q && (rd_q == 8'h00);
+                kc_q <= k_q;
+                k_q <= k_q + 1'b1; // (no byte test behind k_q's enable; T_NEXT reloads it)
                 if (s_end_q || rd_q == 8'h00 || k_full_q) begin
                     st_q <= T_CODE;
                 end else begin
                     s_q <= s_q + 1'b1;
-                    k_q <= k_q + 1'b1;
                     st_q <= T_SCAN_RD;
                 end
             end
             T_CODE: if (!tx_valid_o) begin
                 tx_valid_o <= 1'b1;
-                tx_data_o  <= k_q;
+                tx_data_o  <= kc_q;
                 st_q <= p_at_s_q ? T_NEXT : T_DATA_RD;
             end
             T_DATA_RD: st_q <= T_DATA_W;
