@@ -265,7 +265,7 @@ module link_engine #(
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
     /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
     wire [15:0] ev16 = {in_q, elo_q};
-    wire [15:0] evi_ram = {in_rdata, elo_q};
+    wire [15:0] evi_ram = {in_rdata, eli_q};
     /* verilator lint_on UNUSEDSIGNAL */
     reg [NEUR_AW-1:0] sbase_q;
     // the best so far is kept as nbest_q = ~(best ^ MSB): signed a > b is (a ^ MSB) > (b ^ MSB)
@@ -374,7 +374,8 @@ module link_engine #(
         inlen_nz_q <= a_inlen != 0;
         inlen_lt2_q <= a_inlen[IAW:1] == 0;
     end
-    reg [7:0]  elo_q;
+    reg [7:0]  elo_q;      // a step count's low byte (from in_q)
+    reg [7:0]  eli_q;      // an event index's low byte (from the RAM: no multiplexer behind it)
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
 
@@ -730,7 +731,7 @@ module link_engine #(
         case (e_q)
             // A step's count: E_CA and E_CB read the low and high byte, each is in in_q two
             // clocks later (the zero test behind it is logic). An index goes from the RAM
-            // straight into flops (elo_q, evi_q: no logic behind the RAM), four clocks per event.
+            // straight into flops (eli_q, evi_q: no logic behind the RAM), four clocks per event.
             E_CA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CB; end
             E_CB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
             E_CC: begin elo_q <= in_q; e_q <= E_CD; end
@@ -740,7 +741,7 @@ module link_engine #(
                 e_q <= (ev16 == 16'd0) ? E_EOS : E_IA;
             end
             E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
-            E_IB: begin elo_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
+            E_IB: begin eli_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
             E_IC: begin
                 evi_q <= evi_ram[IN_AW-1:0];
                 n_q <= n_q - 1'b1;
