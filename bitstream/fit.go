@@ -129,9 +129,10 @@ func fitOn(b *board.Board, d board.Device, s Shape, lanes laneRule, extra []Memo
 		}
 		choices = []int{lanes.exact}
 	case lanes.most > 0:
+		fewest := choices[len(choices)-1:] // when the cap is below every choice
 		choices = slices.DeleteFunc(slices.Clone(choices), func(n int) bool { return n > lanes.most })
 		if len(choices) == 0 {
-			choices = laneChoices(d)[len(laneChoices(d))-1:]
+			choices = fewest
 		}
 	}
 	p, err := bestPlan(d, s, choices, extra, baked)
