@@ -9,7 +9,9 @@
 // slot is full, further bytes are dropped up to the next delimiter and reported with
 // overrun_o. Nothing here can wedge: every delimiter returns the decoder to its start state.
 // Timing: a byte is handled a clock after it arrives, its decisions (decode, put, store, accept)
-// registered with it from flags of the decoder state; only full joins them in that clock.
+// and the raw byte it puts registered with it from flags of the decoder state; only full joins
+// them in that clock. data_i must hold for that clock (link_uart_rx's data_o holds until the
+// next byte's first data bit).
 module link_rx_frame #(
     parameter integer AW      = 9,   // log2 bytes of one slot; 2^AW >= MAXBODY + 6
     parameter integer MAXBODY = 256, // largest body accepted, 64 .. 2^AW - 6
@@ -19,7 +21,7 @@ module link_rx_frame #(
     input  wire          clk_i,
     input  wire          rst_i,
     input  wire          valid_i,     // a received byte
-    input  wire [7:0]    data_i,
+    input  wire [7:0]    data_i,      // valid with valid_i and the clock after it
     input  wire          zero_i,      // data_i == 0x00, registered with it (link_uart_rx)
     // buffer write port (the engine reads the other port of the same RAM)
     output reg           we_o,
@@ -132,12 +134,15 @@ module link_rx_frame #(
     // The byte stage: a received byte is handled a clock after it arrives (bytes are 40 clocks
     // apart), its decisions registered with it: b_dec_q (a non-delimiter byte to decode, not
     // dropped), b_put_q (... that puts a raw byte), b_store_q (... and stores it), b_acc_q (a
-    // delimiter that ends an intact frame). Only full (the engine frees a slot at any clock)
-    // joins them in the handling clock, so each decision is one LUT.
+    // delimiter that ends an intact frame), and the raw byte it puts, b_put_b_q (the byte, or at
+    // a code byte the previous block's implied zero), so the CRC starts from registers. Only
+    // full (the engine frees a slot at any clock) joins them in the handling clock, so each
+    // decision is one LUT. A code byte's value is read from data_i, which still holds.
     reg        b_v_q, b_z_q, b_dec_q, b_put_q, b_store_q, b_acc_q;
-    reg [7:0]  b_d_q;
+    reg [7:0]  b_put_b_q;
     always @(posedge clk_i) begin
-        b_v_q <= valid_i && !rst_i; b_z_q <= zero_i; b_d_q <= data_i;
+        b_v_q <= valid_i && !rst_i; b_z_q <= zero_i;
+        b_put_b_q <= left1_q ? 8'h00 : data_i;
         b_dec_q <= valid_i && !zero_i && !drop_q;
         b_put_q <= valid_i && !zero_i && pst_q;
         b_store_q <= valid_i && !zero_i && pstm_q;
@@ -146,7 +151,7 @@ module link_rx_frame #(
     wire       put = b_put_q && !full;
     wire       store = b_store_q && !full;
     wire       accept = b_acc_q && !full;   // a delimiter that ends an intact frame with room for it
-    wire [7:0] put_b = left1_q ? 8'h00 : b_d_q;
+    wire [7:0] put_b = b_put_b_q;
     always @(*) crc_in = put_b;
 
     always @(posedge clk_i) begin
@@ -180,8 +185,8 @@ module link_rx_frame #(
                     left_q <= left_q - 1'b1;
                 end else begin
                     started_q <= 1'b1;
-                    left_q <= b_d_q;
-                    zero_q <= (b_d_q != 8'hFF);
+                    left_q <= data_i;
+                    zero_q <= (data_i != 8'hFF);
                 end
             end
             if (put && !b_store_q) drop_q <= 1'b1; // too long
