@@ -249,9 +249,8 @@ module link_engine #(
     // run
     reg [31:0] clocks_q;
     reg [IN_AW+15:0] spikes_q;
-    reg        trace_q;
     // registered compares (their operands are stable for at least a clock where they are used)
-    reg         eleft_zero_q, inlen_nz_q, inlen_lt2_q;
+    reg         eleft_zero_q, inlen_nz_q;
     reg [3:0]  nl_q;
     reg [1:0]  pre_q;
     reg        readout_q, out_big_q;
@@ -300,12 +299,12 @@ module link_engine #(
     // the rx buffer's read data, registered before any logic (ECP5 block RAM outputs are
     // slow): the byte at rx_raddr_o in clock t is in rx_q in clock t + 2 (the *_RD, *_W states)
     reg [7:0] rx_q;
-    always @(posedge clk_i) rx_q <= rx_rdata_i;
-    // the header loop's end (i_q is stable over S_HDR_RD and S_HDR_W, so hlast_q is valid in S_HDR)
-    reg hlast_q;
-    // (i_q <= 8: i_q + 1 == blen only for blen < 16, a 4-bit sum)
-    always @(posedge clk_i)
-        hlast_q <= (blen[AW-1:4] == 0 && i_q[3:0] + 4'd1 == blen[3:0]) || i_q == 7'd8;
+    // (HELLO's first answer byte, the version 1, is put into rx_q by a synchronous set/reset:
+    // S_HELLO then sends rx_q only, as S_INFO)
+    always @(posedge clk_i) rx_q <= (st_q[I_INFO_W] && p_hello) ? 8'd1 : rx_rdata_i;
+    // The header loop reads body bytes 0..8 whatever the body's length (bytes past the body are
+    // never looked at: every check that uses a header byte needs the body to hold it), so it
+    // ends at i_q == 8 (i_q[3]: i_q counts up from 0 in S_HDR) and no length compare is behind it.
     // header bytes: rx byte i_q into hdr_q byte i_q in S_HDR
     genvar hb;
     generate
@@ -372,12 +371,53 @@ module link_engine #(
     always @(posedge clk_i) begin
         eleft_zero_q <= eleft_q == 16'd0;
         inlen_nz_q <= a_inlen != 0;
-        inlen_lt2_q <= a_inlen[IAW:1] == 0;
     end
     reg [7:0]  elo_q;      // a step count's low byte (from in_q)
     reg [7:0]  eli_q;      // an event index's low byte (from the RAM: no multiplexer behind it)
     assign ev_valid_o = (e_q == E_BEAT) || (e_q == E_EOS);
     assign ev_eos_o   = (e_q == E_EOS);
+    // the feeder's tests, registered: elo_q == 0 (in_q in E_CC is the count's low byte, in E_CD
+    // the high byte), ecnt_q == 1 (E_BEAT comes three clocks after E_CD or the previous E_BEAT)
+    // and eleft_q == 1 (E_EOS comes at least two clocks after eleft_q changed: every E_EOS goes
+    // on to E_CA, which goes back to E_EOS when no 16-bit word is left)
+    reg elz_q, ecnt1_q, el1_q;
+    always @(posedge clk_i) begin
+        elz_q <= in_q == 8'd0;
+        ecnt1_q <= ecnt_q == 1;
+        el1_q <= eleft_q == 16'd1;
+    end
+
+    // The loop counters, each in its own block (its loads and steps are sums of state bits):
+    // n_q: S_DISP loads the command's count, S_TCHK a RUN's staged bytes (intensities) or 16-bit
+    // event words; every loop step and every event word fed counts it down.
+    wire n_dec = st_q[I_WR] || st_q[I_RIN] || st_q[I_RC] || st_q[I_TR] || st_q[I_INT_RD] ||
+                 e_q == E_CD || e_q == E_IC;
+    always @(posedge clk_i)
+        if (st_q[I_DISP]) n_q <= p_n;
+        else if (st_q[I_TCHK]) n_q <= {{(NW-IAW-1){1'b0}}, a_mode ? a_inlen : {1'b0, a_inlen[IAW:1]}};
+        else if (n_dec) n_q <= n_q - 1'b1;
+    // ptr_q: S_DISP loads the command's first address, S_TCHK and S_GO zero; every RAM byte or
+    // word read or written steps it
+    wire p_inc = (st_q[I_WR] && wkind_q == 2'd0) || st_q[I_RIN_RD] || st_q[I_TRD] || st_q[I_INT_RD] ||
+                 (e_q == E_CA && !n0_q) || e_q == E_CB || e_q == E_IA || e_q == E_IB;
+    always @(posedge clk_i)
+        if (st_q[I_DISP]) ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? tr_base_pw : addr32[PW-1:0]);
+        else if (st_q[I_TCHK] || st_q[I_GO]) ptr_q <= {PW{1'b0}};
+        else if (p_inc) ptr_q <= ptr_q + 1'b1;
+    // eleft_q: every S_PRE and S_GO load the step count; S_TCHK and the feeder's end-of-step
+    // beats count it down
+    always @(posedge clk_i)
+        if (st_q[I_PRE] || st_q[I_GO]) eleft_q <= a_steps;
+        else if (st_q[I_TCHK] || (e_q == E_EOS && ev_ready_i)) eleft_q <= eleft_q - 1'b1;
+    // tw_q: the next trace word; S_GO starts it at word 8
+    always @(posedge clk_i)
+        if (rst_i || st_q[I_GO]) tw_q <= 8;
+        else if (tr_we) tw_q <= tw_q + 1'b1;
+    // i_q: the header loop's and the table answers' byte index, from 0 (S_IDLE, S_DISP, S_ERR
+    // and every table answer's last byte: the next table state starts at 0)
+    always @(posedge clk_i)
+        if (st_q[I_IDLE] || st_q[I_DISP] || st_q[I_ERR] || tab_last) i_q <= 7'd0;
+        else if (st_q[I_HDR] || tab_st) i_q <= i_q + 1'b1;
 
     // the rx buffer read address and the answer write address, each in its own block with a
     // short priority chain of state bits (timing: no transition condition reaches them)
@@ -395,26 +435,37 @@ module link_engine #(
         else if (tab_st | st_q[I_PUT] | st_q[I_RIN]) ta_q <= ta_q + 1'b1;
     end
 
-    // the core address, in its own block (a short priority chain of state bits): S_DISP loads
-    // the command's, S_RUN CFG's, S_PRE the last layer's SIZE (after NUM_LAYERS) and STATE_BASE
-    // (after SIZE), S_WAIT the first STAT word, S_RES the next neuron's STAT (S_CRW added one),
-    // S_TCHK intensity word 0; every core access adds one
-    // (the increment first: its carry chain then meets a single multiplexer)
-    always @(posedge clk_i) begin
-        if ((st_q[I_CRW] && host_rvalid_i) || (st_q[I_CW] && host_gnt_i)) caddr_q <= caddr_q + 1'b1;
-        else if (st_q[I_DISP]) caddr_q <= sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0];
-        else if (st_q[I_RUN]) caddr_q <= 24'h000002;
-        else if (st_q[I_TCHK]) caddr_q <= {4'd4, 20'd0};
-        else if (st_q[I_PRE] && pre_q == 2'd0) caddr_q <= {4'd1, 12'd0, word_q[3:0] - 4'd1, 4'd0};
-        else if (st_q[I_PRE] && pre_q == 2'd2) caddr_q[3:0] <= 4'd7;
-        else if (st_q[I_WAIT]) caddr_q <= {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3}; // (no access in S_WAIT)
-        else if (st_q[I_RES]) caddr_q[1:0] <= 2'b11;
-    end
+    // the core address, in its own block: one adder and one load, each a sum of products of
+    // state bits (no priority chain). Every core access adds one; S_PRE after SIZE adds five
+    // (word 2 -> STATE_BASE, word 7) and S_RES three (the next neuron's STAT word: the read of
+    // the last one left the low bits at 0), so no load keeps part of the address. S_DISP loads
+    // the command's, S_RUN NUM_LAYERS's, S_PRE after NUM_LAYERS the last layer's CFG (rdm1_q),
+    // S_TCHK intensity word 0 and S_WAIT the first STAT word (every clock: no access in S_WAIT).
+    // S_PRE's NUM_LAYERS - 1 is registered from the read data in the clock it arrives (S_PRE
+    // follows the read's rvalid): no subtraction behind the address.
+    reg [3:0] rdm1_q;
+    always @(posedge clk_i) rdm1_q <= host_rdata_i[3:0] - 4'd1;
+    wire cadd = (st_q[I_CRW] && host_rvalid_i) || (st_q[I_CW] && host_gnt_i) || st_q[I_RES] ||
+                (st_q[I_PRE] && pre_q == 2'd2);
+    wire cld  = st_q[I_DISP] || st_q[I_RUN] || st_q[I_TCHK] || (st_q[I_PRE] && pre_q == 2'd0) ||
+                st_q[I_WAIT];
+    wire [23:0] cld_v = ({24{st_q[I_DISP]}} & (sp11 ? {4'd4, 4'd0, addr32[15:0]} : addr32[23:0])) |
+                        ({24{st_q[I_RUN]}} & 24'h000002) | ({24{st_q[I_TCHK]}} & {4'd4, 20'd0}) |
+                        ({24{st_q[I_PRE]}} & {4'd1, 12'd0, rdm1_q, 4'd0}) |
+                        ({24{st_q[I_WAIT]}} & {4'd3, {(18-NEUR_AW){1'b0}}, sbase_q, 2'd3});
+    always @(posedge clk_i)
+        if (cadd) caddr_q <= caddr_q + {21'd0, st_q[I_PRE], st_q[I_RES], 1'b1};
+        else if (cld) caddr_q <= cld_v;
     // S_WR goes to the core write: every intensity byte (kind 1), a core word's fourth byte (kind 2)
     wire wr_cw = (wkind_q == 2'd1) || (wkind_q[1] && n_q[1:0] == 2'd1);
     // n_q == 1, registered (S_WR and S_RIN come at least two clocks after n_q last changed)
-    reg n1_q;
-    always @(posedge clk_i) n1_q <= n_q == N1;
+    // n_q == 1 and n_q == 0, registered: S_WR, S_RIN, S_TR and S_INT come at least two clocks after
+    // n_q last changed, and so do the event feeder's E_CA (after E_EOS, S_GO) and E_EOS
+    reg n1_q, n0_q;
+    always @(posedge clk_i) begin
+        n1_q <= n_q == N1;
+        n0_q <= n_q == N0;
+    end
 
     // core port
     assign host_req_o   = (st_q[I_CR]) || (st_q[I_CW]);
@@ -429,7 +480,7 @@ module link_engine #(
     localparam integer EW = (AW > IAW ? AW : IAW) + 2;
     localparam [EW-1:0] R_LIMIT = INPUT_MEM[EW-1:0];
     reg  [EW-1:0] in_end;
-    reg  is_wr_q, in_range, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
+    reg  is_wr_q, in_range, trp_q, tr_range, r_big, sp6, sp8, sp10, sp11, a16z;
     reg  bl6, bl8, bl9, bl_lt6, w_zero, w_word, r_zero, hello_v, run_steps_bad, run_inlen_big;
     always @(posedge clk_i) begin // the sums (S_PREP0), then the checks (S_PREP1), free running
         // one adder: a WRITE's data (blen - 6 bytes) or a READ's count past addr (a WRITE shorter
@@ -440,8 +491,8 @@ module link_engine #(
         tr_base_q <= {{(TEW-TA){1'b0}}, addr32[TA+1:2]} + EIGHT_E; // (S_PREPA)
         tr_end <= tr_base_q + {{(TEW-8){1'b0}}, rcount[9:2]};
         in_range <= (addr32[31:IAW] == 0) && (in_end <= R_LIMIT);
-        tr_range <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0 &&
-                    tr_end <= {{(TEW-TA-1){1'b0}}, tw_q};
+        trp_q <= addr32[31:TA+2] == 0 && addr32[1:0] == 2'd0 && rcount[1:0] == 2'd0; // (S_PREPA)
+        tr_range <= trp_q && !({{(TEW-TA-1){1'b0}}, tw_q} < tr_end); // (<: a carry chain only)
         r_big <= rcount[15:AW] != 0 || rcount[AW-1:0] > MAXBODY[AW-1:0];
         sp6 <= (space == 8'd6); sp8 <= (space == 8'd8); sp10 <= (space == 8'd10); sp11 <= (space == 8'd11);
         a16z <= (addr32[31:16] == 16'd0);
@@ -483,32 +534,27 @@ module link_engine #(
             4'd9: hd_q <= {1'b0, nout_q};
             default: hd_q <= 8'd0;
         endcase
-    // answer bytes of the table states, by index i_q
-    reg [7:0] tb;
+    // the answer byte: a sum of products of state bits (one-hot) and their sources; only NAK
+    // and FIN pick a byte by index (HELLO's version is in rx_q, STATUS's byte in word_q: S_PUT
+    // shifts loaded_q in, so it is the low byte after the last counter's four bytes)
+    reg [7:0] nak_b, fin_b, tb;
     always @(*) begin
-        tb = 8'h00;
-        (* parallel_case *) case (1'b1)
-            st_q[I_NAK]: case (i_q[2:0])
-                3'd0: tb = 8'hFF;
-                3'd2: tb = 8'd2;
-                3'd3: tb = 8'd0;
-                3'd4: tb = {6'd0, nak_reason_q};
-                default: tb = expect_q;
-            endcase
-            st_q[I_FIN]: case (i_q[1:0])
-                2'd0: tb = fin_type_q;
-                2'd1: tb = seq_i;
-                2'd2: tb = fin_len_q[7:0];
-                default: tb = {{(16-AW){1'b0}}, fin_len_q[AW-1:8]};
-            endcase
-            st_q[I_ERR]: tb = {4'd0, err_q};
-            st_q[I_HELLO]: tb = (i_q[2:0] == 3'd0) ? 8'd1 : rx_q; // version, then the nonce
-            st_q[I_INFO]: tb = rx_q;
-            st_q[I_STATUS]: tb = {7'd0, loaded_q}; // after the counters (S_TR loop)
-            st_q[I_HEAD]: tb = hd_q;
-            st_q[I_PUT]: tb = word_q[7:0];
-            default: tb = in_q; // S_RIN
+        case (i_q[2:0])
+            3'd0: nak_b = 8'hFF;
+            3'd2: nak_b = 8'd2;
+            3'd3: nak_b = 8'd0;
+            3'd4: nak_b = {6'd0, nak_reason_q};
+            default: nak_b = expect_q;
         endcase
+        case (i_q[1:0])
+            2'd0: fin_b = fin_type_q;
+            2'd1: fin_b = seq_i;
+            2'd2: fin_b = fin_len_q[7:0];
+            default: fin_b = {{(16-AW){1'b0}}, fin_len_q[AW-1:8]};
+        endcase
+        tb = ({8{st_q[I_NAK]}} & nak_b) | ({8{st_q[I_FIN]}} & fin_b) | ({8{st_q[I_ERR]}} & {4'd0, err_q}) |
+             ({8{st_q[I_HELLO] | st_q[I_INFO]}} & rx_q) | ({8{st_q[I_HEAD]}} & hd_q) |
+             ({8{st_q[I_PUT] | st_q[I_STATUS]}} & word_q[7:0]) | ({8{st_q[I_RIN]}} & in_q);
     end
     // answer buffer write port: the table states, S_PUT and S_RIN write tb at ta_q (the header,
     // S_FIN, at bytes 0..3)
@@ -521,15 +567,20 @@ module link_engine #(
         tx_wdata_o <= tb;
         if (rst_i) tx_we_o <= 1'b0;
     end
-    // the table answers: last index and the answer length
-    // (registered a byte ahead: i_q counts up by one per clock from 0 in every table state, which
-    // leaves only at its last byte; STATUS writes one byte)
-    reg tl_q;
-    always @(posedge clk_i)
-        tl_q <= (st_q[I_NAK] && i_q == 7'd4) || (st_q[I_FIN] && i_q == 7'd2) ||
-                (st_q[I_HELLO] && i_q == 7'd3) || (st_q[I_INFO] && i_q == INFO_N[6:0] - 7'd2) ||
-                (st_q[I_HEAD] && i_q == 7'd10);
-    wire tab_last = tl_q || st_q[I_STATUS];
+    // the table answers' last byte, registered a byte ahead: i_q counts up by one per clock from
+    // 0 in every table state, which leaves only at its last byte (STATUS writes one byte). One
+    // register per successor (S_NAKS, S_SEND, S_FIN): each set only in its table states, so a
+    // transition tests one register. Only the index bits a state reaches are compared (NAK
+    // 0..5, FIN 0..3, HELLO 0..4, HEAD 0..11).
+    reg tln_q, tlx_q, tlf_q;
+    always @(posedge clk_i) begin
+        tln_q <= st_q[I_NAK] && i_q[2:0] == 3'd4;
+        tlx_q <= st_q[I_FIN] && i_q[1:0] == 2'd2;
+        tlf_q <= (st_q[I_HELLO] && i_q[1:0] == 2'd3) || (st_q[I_INFO] && i_q == INFO_N[6:0] - 7'd2) ||
+                 (st_q[I_HEAD] && i_q[3:0] == 4'd10);
+        if (rst_i) begin tln_q <= 1'b0; tlx_q <= 1'b0; tlf_q <= 1'b0; end
+    end
+    wire tab_last = tln_q || tlx_q || tlf_q || st_q[I_STATUS];
 
     always @(*) begin
         ev = 8'd0;
@@ -538,7 +589,7 @@ module link_engine #(
         ev[2] = rx_overrun_i;
         ev[3] = uart_err_i;
         ev[4] = (st_q[I_ERR]);
-        ev[5] = (st_q[I_NAK]) && tab_last;
+        ev[5] = tln_q;
         ev[6] = (st_q[I_DISP]) && d_dup; // registered decode
         ev[7] = (st_q[I_WAIT]) && done_i;
     end
@@ -634,12 +685,12 @@ module link_engine #(
     always @(*) begin
         st_nx = {NS{1'b0}};
         st_nx[I_IDLE]    = (st_q[I_IDLE] && (tx_busy_i || (!frame_valid_i && !nak_pend_q))) || st_q[I_ACKW2];
-        st_nx[I_NAK]     = (idle_go && !frame_valid_i && nak_pend_q) || (st_q[I_NAK] && !tab_last);
-        st_nx[I_NAKS]    = st_q[I_NAK] && tab_last;
-        st_nx[I_HDR_RD]  = (idle_go && frame_valid_i && blen != B0) || (st_q[I_HDR] && !hlast_q);
+        st_nx[I_NAK]     = (idle_go && !frame_valid_i && nak_pend_q) || (st_q[I_NAK] && !tln_q);
+        st_nx[I_NAKS]    = tln_q;
+        st_nx[I_HDR_RD]  = (idle_go && frame_valid_i) || (st_q[I_HDR] && !i_q[3]);
         st_nx[I_HDR_W]   = st_q[I_HDR_RD];
         st_nx[I_HDR]     = st_q[I_HDR_W];
-        st_nx[I_PREPA]   = (idle_go && frame_valid_i && blen == B0) || (st_q[I_HDR] && hlast_q);
+        st_nx[I_PREPA]   = st_q[I_HDR] && i_q[3];
         st_nx[I_PREP0]   = st_q[I_PREPA];
         st_nx[I_PREP1]   = st_q[I_PREP0];
         st_nx[I_PREP]    = st_q[I_PREP1];
@@ -647,20 +698,20 @@ module link_engine #(
         st_nx[I_DISP]    = st_q[I_PREP2];
         st_nx[I_INFO_RD] = st_q[I_DISP] && d_tgt[I_INFO_RD];
         st_nx[I_INFO_W]  = st_q[I_INFO_RD];
-        st_nx[I_HELLO]   = (st_q[I_INFO_W] && p_hello) || (st_q[I_HELLO] && !tab_last);
-        st_nx[I_INFO]    = (st_q[I_INFO_W] && !p_hello) || (st_q[I_INFO] && !tab_last);
+        st_nx[I_HELLO]   = (st_q[I_INFO_W] && p_hello) || (st_q[I_HELLO] && !tlf_q);
+        st_nx[I_INFO]    = (st_q[I_INFO_W] && !p_hello) || (st_q[I_INFO] && !tlf_q);
         st_nx[I_ACKW]    = (st_q[I_DISP] && d_tgt[I_ACKW]) || st_q[I_NAKS] || st_q[I_SEND];
         st_nx[I_ACKW2]   = st_q[I_ACKW];
         st_nx[I_ERR]     = (st_q[I_DISP] && d_tgt[I_ERR]) || (st_q[I_RUN] && run_bad) ||
                            (pre_last && pre_bad) || (st_q[I_TCHK] && rem_q[RW-1]);
         st_nx[I_FIN]     = (st_q[I_DISP] && d_tgt[I_FIN]) || st_q[I_ERR] ||
-                           ((st_q[I_HELLO] || st_q[I_INFO] || st_q[I_STATUS] || st_q[I_HEAD]) && tab_last) ||
+                           st_q[I_STATUS] || tlf_q || // (STATUS: one byte)
                            (put_end && ret2_q[I_FIN]) || (cw_end && ret_q[I_FIN]) ||
                            (st_q[I_WR] && !wr_cw && n1_q) || (st_q[I_RIN] && n1_q) ||
-                           (st_q[I_FIN] && !tab_last);
-        st_nx[I_SEND]    = st_q[I_FIN] && tab_last;
-        st_nx[I_STATUS]  = put_end && ret2_q[I_STATUS]; // one byte: tab_last at once
-        st_nx[I_HEAD]    = (put_end && ret2_q[I_HEAD]) || (st_q[I_HEAD] && !tab_last);
+                           (st_q[I_FIN] && !tlx_q);
+        st_nx[I_SEND]    = tlx_q;
+        st_nx[I_STATUS]  = put_end && ret2_q[I_STATUS];
+        st_nx[I_HEAD]    = (put_end && ret2_q[I_HEAD]) || (st_q[I_HEAD] && !tlf_q);
         st_nx[I_PUT]     = (st_q[I_PUT] && !p0_q) || (crw_end && ret_q[I_PUT]) ||
                            st_q[I_TRQ] || st_q[I_RES];
         st_nx[I_CR]      = (put_end && ret2_q[I_CR]) || (st_q[I_CR] && !host_gnt_i) || st_q[I_RC] ||
@@ -725,45 +776,36 @@ module link_engine #(
         up_go_q <= u_q != 3'd3 && (pend_q != 8'd0 || ev != 8'd0) && !aux_own_q && !(st_q[I_AUXW] && !stat_q);
         busy_cnt_q <= (pend_q != 8'd0) || (u_q != 3'd0) || (ev != 8'd0);
 
-        if (tr_we) tw_q <= tw_q + 1'b1;
 
         // event feeder (runs beside S_WAIT): per step a u16 count, then count u16 indices
         case (e_q)
             // A step's count: E_CA and E_CB read the low and high byte, each is in in_q two
             // clocks later (the zero test behind it is logic). An index goes from the RAM
             // straight into flops (eli_q, evi_q: no logic behind the RAM), four clocks per event.
-            E_CA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CB; end
-            E_CB: begin ptr_q <= ptr_q + 1'b1; e_q <= E_CC; end
+            // (ptr_q, n_q and eleft_q count in their own blocks)
+            E_CA: e_q <= n0_q ? E_EOS : E_CB; // no 16-bit word left: the step is empty
+            E_CB: e_q <= E_CC;
             E_CC: begin elo_q <= in_q; e_q <= E_CD; end
             E_CD: begin
                 ecnt_q <= ev16[IN_AW:0];
-                n_q <= n_q - 1'b1;
-                e_q <= (ev16 == 16'd0) ? E_EOS : E_IA;
+                e_q <= (elz_q && in_q == 8'd0) ? E_EOS : E_IA;
             end
-            E_IA: begin ptr_q <= ptr_q + 1'b1; e_q <= E_IB; end
-            E_IB: begin eli_q <= in_rdata; ptr_q <= ptr_q + 1'b1; e_q <= E_IC; end
+            E_IA: e_q <= E_IB;
+            E_IB: begin eli_q <= in_rdata; e_q <= E_IC; end
             E_IC: begin
                 evi_q <= evi_ram[IN_AW-1:0];
-                n_q <= n_q - 1'b1;
                 e_q <= E_BEAT;
             end
             E_BEAT: if (ev_ready_i) begin
                 ecnt_q <= ecnt_q - 1'b1;
-                e_q <= (ecnt_q == 1) ? E_EOS : E_IA;
+                e_q <= ecnt1_q ? E_EOS : E_IA;
             end
-            E_EOS: if (ev_ready_i) begin
-                eleft_q <= eleft_q - 1'b1;
-                if (eleft_q == 16'd1) e_q <= E_OFF;
-                else if (n_q == N0) e_q <= E_EOS; // no 16-bit word left
-                else e_q <= E_CA;
-            end
+            E_EOS: if (ev_ready_i) e_q <= el1_q ? E_OFF : E_CA;
             default: ;
         endcase
 
         (* parallel_case *) case (1'b1)
         st_q[I_IDLE]: begin
-            // loaded whatever happens next (no enable behind the conditions below)
-            i_q <= 7'd0;
             if (!tx_busy_i) begin // tx_slot_o stays while the framer sends
                 if (!frame_valid_i && nak_pend_q) begin
                     tx_slot_o <= {WI{1'b0}};
@@ -773,21 +815,16 @@ module link_engine #(
         st_q[I_NAKS]: begin
             tx_start_o <= 1'b1; tx_base_o <= NAK_BASE; tx_len_o <= 6;
         end
-        st_q[I_HDR]: begin // hdr_q: below (one enable per byte, no shifter behind the RAM)
-            i_q <= i_q + 1'b1;
-        end
+        // S_HDR: hdr_q below (one enable per byte, no shifter behind the RAM)
         // S_PREPA: tr_base_q settles
         // S_PREP0: the range sums settle
         // S_PREP1: the range checks settle
         // S_PREP: the p_* decisions settle
         // S_PREP2: the d_* decisions settle
         st_q[I_DISP]: begin
-            i_q <= 7'd0;
             tx_slot_o <= sidx;
             fin_type_q <= type_i | 8'h80;
             fin_len_q <= p_fin_len;
-            n_q <= p_n;
-            ptr_q <= p_status ? {PW{1'b0}} : (p_trace ? tr_base_pw : addr32[PW-1:0]);
             stat_q <= p_status;
             wkind_q <= p_wkind;
             fin_consume_q <= d_consume;
@@ -812,22 +849,13 @@ module link_engine #(
         // S_ACKW2: and the next frame's registered fields (link_rx_frame) settle
         st_q[I_ERR]: begin
             fin_type_q <= 8'hFE; fin_len_q <= 1;
-            i_q <= 7'd0;
         end
         // table answers: one byte per clock at ta_q
-        st_q[I_NAK], st_q[I_FIN], st_q[I_HELLO], st_q[I_INFO], st_q[I_STATUS], st_q[I_HEAD]: begin
-            i_q <= i_q + 1'b1;
-            if (tab_last) begin
-                i_q <= 7'd0;
-                (* parallel_case *) case (1'b1)
-                    st_q[I_NAK]: nak_pend_q <= 1'b0;
-                    default: ;
-                endcase
-            end
-        end
+        // (i_q counts in its own block)
+        st_q[I_NAK]: if (tln_q) nak_pend_q <= 1'b0;
         // put subroutine: p_q + 1 bytes of word_q at ta_q, then ret2_q
         st_q[I_PUT]: begin
-            word_q <= {8'd0, word_q[31:8]};
+            word_q <= {7'd0, loaded_q, word_q[31:8]}; // (four bytes on: STATUS's last byte)
             p_q <= p_q - 1'b1;
         end
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
@@ -839,25 +867,16 @@ module link_engine #(
         // S_INT_RD; the datapath is in caddr_q's block and the port assigns)
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
         st_q[I_WR]: begin
-            n_q <= n_q - 1'b1;
-            ret_q <= (n_q == N1) ? S_FIN : S_WR_RD;
+            ret_q <= n1_q ? S_FIN : S_WR_RD;
             case (wkind_q)
-                2'd0: begin
-                    ptr_q <= ptr_q + 1'b1;
-                end
+                2'd0: ;
                 2'd1: word_q <= {24'd0, rx_q};
                 default: word_q <= {rx_q, word_q[31:8]};
             endcase
         end
-        // READ the input RAM
-        st_q[I_RIN_RD]: begin ptr_q <= ptr_q + 1'b1; end
-        // S_RIN_W: the byte into in_q
-        st_q[I_RIN]: begin
-            n_q <= n_q - 1'b1;
-        end
+        // READ the input RAM: S_RIN_RD, S_RIN_W (the byte into in_q), S_RIN
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
-            n_q <= n_q - 1'b1;
             ret_q <= S_PUT; p_q <= 2'd3;
             ret2_q <= (n_q == N1) ? S_FIN : S_RC;
         end
@@ -868,17 +887,15 @@ module link_engine #(
             aux_own_q <= 1'b1;
         end
         st_q[I_TR]: begin // tr_ra_q is on the RAM's read port: its word is in tr_rdata next clock
-            n_q <= n_q - 1'b1;
-            ret2_q <= (n_q != N1) ? S_TR : stat_q ? S_STATUS : S_FIN;
+            ret2_q <= !n1_q ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
         end
-        st_q[I_TRD]: begin ptr_q <= ptr_q + 1'b1; end // the word into aux_q
+        // S_TRD: the word into aux_q
         st_q[I_TRQ]: begin
             word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
         end
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
-            trace_q <= 1'b0;
             pre_q <= 2'd0;
             ret_q <= S_PRE;
             if (!bl9) begin err_q <= 4'd2; end
@@ -889,13 +906,12 @@ module link_engine #(
             pre_q <= pre_q + 1'b1;
             case (pre_q)
                 2'd0: begin
-                    nl_q <= word_q[3:0] - 1'b1;
+                    nl_q <= rdm1_q;
                 end
                 2'd1: readout_q <= word_q[0]; // caddr_q is at SIZE (S_CRW added one)
                 2'd2: nout_q <= word_q[6:0];
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
-                    eleft_q <= a_steps;
                     rem_q <= TW[RW-1:0];
                     // out_big_q: SIZE (the word before this one) exceeds what one answer holds
                     if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; end
@@ -903,35 +919,25 @@ module link_engine #(
             endcase
         end
         // TRACE fit: steps x outputs <= trace words, by repeated subtraction
-        // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle)
+        // (two clocks per step: S_TCHKW lets the registered eleft_q == 0 settle; every S_TCHK
+        // subtracts and counts eleft_q down: when it leaves, S_GO reloads eleft_q and S_PRE rem_q)
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
-            ptr_q <= 0;
-            if (rem_q[RW-1]) begin
-                err_q <= 4'd7;
-            end else if (!hdr_q[34] || eleft_zero_q) begin
-                trace_q <= hdr_q[34];
-                n_q <= {{(NW-IAW-1){1'b0}}, a_inlen};
-            end else begin
-                eleft_q <= eleft_q - 1'b1;
-                rem_q <= rem_next;
-            end
+            rem_q <= rem_next;
+            if (rem_q[RW-1]) err_q <= 4'd7;
         end
-        // staged intensities: input[j] -> core region 4 word j
-        st_q[I_INT_RD]: begin ptr_q <= ptr_q + 1'b1; n_q <= n_q - 1'b1; end
+        // staged intensities: input[j] -> core region 4 word j (S_INT_RD, S_INT_W, S_INT)
         // S_INT_W: the byte into in_q
         st_q[I_INT]: begin
             word_q <= {24'd0, in_q};
-            ret_q <= (n_q == N0) ? S_GO : S_INT_RD;
+            ret_q <= n0_q ? S_GO : S_INT_RD;
         end
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
             run_clear_o <= !a_keep || clear_pend_q;
-            trace_run_q <= trace_q;
+            trace_run_q <= hdr_q[34];
             clear_pend_q <= 1'b0;
-            clocks_q <= 32'd0; spikes_q <= 0; tw_q <= 8;
-            ptr_q <= 0; eleft_q <= a_steps;
-            n_q <= {{(NW-IAW){1'b0}}, a_inlen[IAW:1]}; // 16-bit words left to feed
-            e_q <= a_mode ? E_OFF : (inlen_lt2_q ? E_EOS : E_CA);
+            clocks_q <= 32'd0; spikes_q <= 0;
+            e_q <= a_mode ? E_OFF : E_CA;
         end
         st_q[I_WAIT]: begin
             clocks_q <= clocks_q + 1'b1;
@@ -965,7 +971,7 @@ module link_engine #(
         endcase
 
         if (rst_i) begin
-            st_q <= S_IDLE; e_q <= E_OFF; trace_q <= 1'b0; tw_q <= 8;
+            st_q <= S_IDLE; e_q <= E_OFF;
             aux_own_q <= 1'b0; trace_run_q <= 1'b0;
             pend_q <= 8'd0; u_q <= 3'd4; uk_q <= 3'd0;
             synced_q <= 1'b0; cache_v_q <= 0; clear_pend_q <= 1'b1; loaded_q <= 1'b0;
