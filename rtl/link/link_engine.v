@@ -21,13 +21,22 @@
 // only copies registers. The state is one-hot (st_q[I_X]: no state decode) and its next value
 // is written out bit by bit (st_nx, no clock enable): a bit is set by the transitions into it
 // (returns from one-hot return registers) and kept while its own exit condition is false, so a
-// state flop depends only on the transitions into and out of it. Registers with many writers
-// (rx_raddr_o, ta_q, caddr_q) have their own blocks with short priority chains, and the loop
-// ends the states test (n1_q, p0_q, klast_q, tl_q, hd_q: the summary head's next byte) are
-// registered a clock ahead.
+// state flop depends only on the transitions into and out of it. The registers with many
+// writers (the loop counters n_q, ptr_q, eleft_q, i_q, tw_q, the addresses
+// rx_raddr_o, ta_q, caddr_q, the core word word_q) has its own block: its clock enable and
+// its data are sums of products of state bits, with no transition condition in them and no
+// priority chain (a load a state does not need is made anyway when it is harmless: S_TCHK
+// always counts down, every S_PRE loads the step count). The loop ends and the table
+// answers' last bytes the states test are registered a clock ahead (n1_q, n0_q, p0_q,
+// klast_q, tln_q/tlx_q/tlf_q: one per successor state, hs_q/hd_q: the summary head two
+// bytes ahead, the event feeder's elz_q, ecnt1_q, el1_q), and the answer byte is a flat sum
+// of products (HELLO's version byte is set into rx_q, STATUS's byte shifted into word_q), so
+// that no flip-flop input of the engine is more than 3 LUT4 levels deep (iCE40 synthesis,
+// rtl/link/fmax: keep it so; wider logic goes into a registered partial result).
 // Invariants: exactly one st_q bit is set; a frame is executed at most once (S_SEND consumes
 // it); the aux RAM's read port belongs to the engine only between S_AUXW and S_SEND, its write
-// port to the trace only while trace_run_q.
+// port to the trace only while trace_run_q; i_q is 0 when a table state starts; a test
+// registered a clock ahead is read only where its operands have been stable for a clock.
 // Every block RAM's read data (rx buffer, input RAM, aux RAM) goes into a register (rx_q,
 // in_q, aux_q) before any logic: ECP5 block RAM outputs are slow (5.6-5.8 ns clock to out), so
 // a byte read in clock t is used in clock t + 2 (the *_RD, *_W states). Loop ends and
@@ -256,10 +265,12 @@ module link_engine #(
     reg        readout_q, out_big_q;
     always @(posedge clk_i) out_big_q <= word_q[31:7] != 0 || word_q[6:0] > MAXOUT[6:0];
     reg [6:0]  nout_q, k_q, pred_q;      // outputs: at most MAXOUT < 128
-    // S_RES's last output (k_q + 1 == nout_q), registered: k_q changes only in S_WAIT and
-    // S_RES, at least three clocks before the next S_RES (S_CR, S_CRW, S_RES0)
+    // S_RES's last output, registered: S_RES counts nout_q down (S_PRE loads it, S_TCHK and
+    // S_WAIT use it before the outputs; the head's n is k_q, which counts the outputs up from
+    // 0), so the last output is the one S_RES finds at nout_q == 1. nout_q changes at least
+    // three clocks before the next S_RES (S_CR, S_CRW, S_RES0).
     reg        klast_q;
-    always @(posedge clk_i) klast_q <= k_q + 1'b1 == nout_q;
+    always @(posedge clk_i) klast_q <= nout_q == 7'd1;
     reg [IN_AW-1:0] evi_q;
     assign ev_index_o = {{(16-IN_AW){1'b0}}, evi_q};
     /* verilator lint_off UNUSEDSIGNAL */ // indices are below 2^IN_AW (the host checks them)
@@ -420,20 +431,37 @@ module link_engine #(
         else if (st_q[I_HDR] || tab_st) i_q <= i_q + 1'b1;
 
     // the rx buffer read address and the answer write address, each in its own block with a
-    // short priority chain of state bits (timing: no transition condition reaches them)
+    // short priority chain of state bits (timing: no transition condition reaches them); each
+    // steps only in the states that use it (S_FIN writes at i_q, S_STATUS's byte is its last)
     wire tab_st = st_q[I_NAK] | st_q[I_FIN] | st_q[I_HELLO] | st_q[I_INFO] | st_q[I_STATUS] | st_q[I_HEAD];
     always @(posedge clk_i) begin
         if (st_q[I_IDLE]) rx_raddr_o <= 4;          // the header's first body byte
         else if (st_q[I_DISP]) rx_raddr_o <= p_rxa;
-        else if (st_q[I_INFO_RD] | st_q[I_INFO_W] | st_q[I_HDR] | tab_st | st_q[I_WR])
-            rx_raddr_o <= rx_raddr_o + 1'b1;        // table states: the next INFO/nonce byte
+        else if (st_q[I_INFO_RD] | st_q[I_INFO_W] | st_q[I_HDR] | st_q[I_HELLO] | st_q[I_INFO] | st_q[I_WR])
+            rx_raddr_o <= rx_raddr_o + 1'b1;        // HELLO, INFO: the next INFO/nonce byte
         if (st_q[I_IDLE]) ta_q <= NAK_BASE;
-        else if (st_q[I_DISP]) ta_q <= 4;
-        else if (st_q[I_ERR]) ta_q <= 0;
+        else if (st_q[I_DISP] | (p0_q && ret2_q[I_HEAD])) ta_q <= 4; // (RUN: the head after the outputs)
         else if (st_q[I_WAIT]) ta_q <= 16;          // RUN: the outputs after the summary head
-        else if (p0_q && ret2_q[I_HEAD]) ta_q <= 4; // ... then the head
-        else if (tab_st | st_q[I_PUT] | st_q[I_RIN]) ta_q <= ta_q + 1'b1;
+        else if (st_q[I_NAK] | st_q[I_HELLO] | st_q[I_INFO] | st_q[I_HEAD] | st_q[I_PUT] | st_q[I_RIN])
+            ta_q <= ta_q + 1'b1;
     end
+
+    // the core word: one enable, a sum of products of state bits and sources. S_CRW takes the
+    // read data; S_WR a WRITE's intensity byte (kind 1) or the next byte of a core word (kind 2,
+    // shifted in at the top, LSB first); S_PUT shifts the sent byte out (loaded_q in at the top:
+    // after the last counter's four bytes it is STATUS's byte); S_TRQ takes the aux RAM word
+    // (a counter, or a trace V sign-extended: the low 16 bits are aux_q's either way); S_INT an
+    // intensity byte
+    wire w_rd  = st_q[I_CRW] && host_rvalid_i;
+    wire w_sh  = st_q[I_PUT] || (st_q[I_WR] && wkind_q[1]);
+    wire w_b0  = (st_q[I_WR] && wkind_q == 2'd1) || st_q[I_INT];
+    // (with SMAX >= 16 the two low halves are the same bits: no multiplexer there)
+    wire [31:0] w_aux = stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
+    always @(posedge clk_i)
+        if (w_rd || w_sh || w_b0 || st_q[I_TRQ])
+            word_q <= ({32{w_rd}} & host_rdata_i) | ({32{st_q[I_TRQ]}} & w_aux) |
+                      ({32{w_sh}} & {st_q[I_PUT] ? {7'd0, loaded_q} : rx_q, word_q[31:8]}) |
+                      ({32{w_b0}} & {24'd0, st_q[I_INT] ? in_q : rx_q});
 
     // the core address, in its own block: one adder and one load, each a sum of products of
     // state bits (no priority chain). Every core access adds one; S_PRE after SIZE adds five
@@ -515,25 +543,19 @@ module link_engine #(
     // RUN: input_len > INPUT_MEM, without a 32-bit comparator
     wire [RW-1:0] rem_next = rem_q - {{(RW-7){1'b0}}, nout_q};
 
-    // the summary head's byte i_q (prediction u16, input spikes u32, clocks u32, n u16),
-    // registered a clock ahead: i_q is 0 when S_HEAD is entered (S_DISP cleared it, no RUN
-    // state before S_HEAD touches it) and counts up by one per clock in S_HEAD, so hd_q is
-    // byte 0 outside S_HEAD and byte i_q + 1 in it (its sources are stable from S_RES on)
-    reg [7:0] hd_q;
-    always @(posedge clk_i)
-        if (!st_q[I_HEAD]) hd_q <= {1'b0, pred_q};
-        else case (i_q[3:0])
-            4'd1: hd_q <= spikes32[7:0];
-            4'd2: hd_q <= spikes32[15:8];
-            4'd3: hd_q <= spikes32[23:16];
-            4'd4: hd_q <= spikes32[31:24];
-            4'd5: hd_q <= clocks_q[7:0];
-            4'd6: hd_q <= clocks_q[15:8];
-            4'd7: hd_q <= clocks_q[23:16];
-            4'd8: hd_q <= clocks_q[31:24];
-            4'd9: hd_q <= {1'b0, nout_q};
-            default: hd_q <= 8'd0;
-        endcase
+    // the summary head (prediction u16, input spikes u32, clocks u32, n u16) two bytes ahead:
+    // i_q is 0 when S_HEAD is entered (S_DISP cleared it, no RUN state before S_HEAD touches
+    // it) and counts up by one per clock in S_HEAD, so hd_q is byte 0 outside S_HEAD and byte
+    // i_q in it, hs_q byte 1 (zero) outside S_HEAD and byte i_q + 2 in it: spikes (i_q 0..3),
+    // clocks (4..7), n (8: k_q, the outputs S_RES counted), zero (9). Its sources are stable
+    // from S_RES on.
+    reg [7:0] hd_q, hs_q;
+    always @(posedge clk_i) begin
+        if (!st_q[I_HEAD]) hs_q <= 8'd0;
+        else if (i_q[3]) hs_q <= {1'b0, k_q & {7{!i_q[0]}}};
+        else hs_q <= i_q[2] ? clocks_q[8*i_q[1:0] +: 8] : spikes32[8*i_q[1:0] +: 8];
+        hd_q <= st_q[I_HEAD] ? hs_q : {1'b0, pred_q};
+    end
     // the answer byte: a sum of products of state bits (one-hot) and their sources; only NAK
     // and FIN pick a byte by index (HELLO's version is in rx_q, STATUS's byte in word_q: S_PUT
     // shifts loaded_q in, so it is the low byte after the last counter's four bytes)
@@ -854,31 +876,19 @@ module link_engine #(
         // (i_q counts in its own block)
         st_q[I_NAK]: if (tln_q) nak_pend_q <= 1'b0;
         // put subroutine: p_q + 1 bytes of word_q at ta_q, then ret2_q
-        st_q[I_PUT]: begin
-            word_q <= {7'd0, loaded_q, word_q[31:8]}; // (four bytes on: STATUS's last byte)
-            p_q <= p_q - 1'b1;
-        end
+        st_q[I_PUT]: p_q <= p_q - 1'b1;
         // core read subroutine: caddr_q -> word_q, caddr_q + 1, then ret_q
-        // (a read returns to S_PUT, S_PRE or S_RES0: one-hot ret_q)
-        st_q[I_CRW]: if (host_rvalid_i) begin
-            word_q <= host_rdata_i;
-        end
+        // (a read returns to S_PUT, S_PRE or S_RES0: one-hot ret_q); a core READ's next return
+        // from S_PUT is chosen here (n_q == 0: S_RC counted this word; S_RES sets its own)
+        st_q[I_CRW]: ret2_q <= n0_q ? S_FIN : S_RC;
         // (core write subroutine S_CW: word_q -> caddr_q, then ret_q: S_FIN, S_WR_RD, S_GO or
         // S_INT_RD; the datapath is in caddr_q's block and the port assigns)
         // WRITE: rx byte 10+i -> input RAM, a core intensity word, or 4 bytes -> a core word
-        st_q[I_WR]: begin
-            ret_q <= n1_q ? S_FIN : S_WR_RD;
-            case (wkind_q)
-                2'd0: ;
-                2'd1: word_q <= {24'd0, rx_q};
-                default: word_q <= {rx_q, word_q[31:8]};
-            endcase
-        end
+        st_q[I_WR]: ret_q <= n1_q ? S_FIN : S_WR_RD;
         // READ the input RAM: S_RIN_RD, S_RIN_W (the byte into in_q), S_RIN
         // READ the core: one host port read, 4 bytes into the answer
         st_q[I_RC]: begin
             ret_q <= S_PUT; p_q <= 2'd3;
-            ret2_q <= (n_q == N1) ? S_FIN : S_RC;
         end
         // READ the trace: one word (sign-extended), 4 bytes into the answer
         // STATUS and trace READ: wait until the counter updater is idle (STATUS: until every
@@ -890,20 +900,18 @@ module link_engine #(
             ret2_q <= !n1_q ? S_TR : stat_q ? S_STATUS : S_FIN;
             p_q <= 2'd3;
         end
-        // S_TRD: the word into aux_q
-        st_q[I_TRQ]: begin
-            word_q <= stat_q ? {16'd0, cnt_now} : {{(32-SMAX){tr_rdata[SMAX-1]}}, tr_rdata};
-        end
+        // S_TRD: the word into aux_q, S_TRQ: aux_q into word_q
         // RUN: argument checks, then the last layer's parameters
         st_q[I_RUN]: begin
             pre_q <= 2'd0;
             ret_q <= S_PRE;
-            if (!bl9) begin err_q <= 4'd2; end
-            else if (run_steps_bad) begin err_q <= 4'd7; end
-            else if (run_inlen_big) begin err_q <= 4'd8; end
+            // (err_q is used by S_ERR only: every state that goes there sets it, so it is written
+            // whatever the checks say)
+            err_q <= !bl9 ? 4'd2 : run_steps_bad ? 4'd7 : 4'd8;
         end
         st_q[I_PRE]: begin // word_q: NUM_LAYERS, CFG, SIZE, STATE_BASE of the last layer
             pre_q <= pre_q + 1'b1;
+            err_q <= 4'd7; // (S_PRE's last check; S_ERR only reads it)
             case (pre_q)
                 2'd0: begin
                     nl_q <= rdm1_q;
@@ -913,8 +921,8 @@ module link_engine #(
                 default: begin
                     sbase_q <= word_q[NEUR_AW-1:0];
                     rem_q <= TW[RW-1:0];
-                    // out_big_q: SIZE (the word before this one) exceeds what one answer holds
-                    if (out_big_q || (hdr_q[34] && !readout_q)) begin err_q <= 4'd7; end
+                    // (pre_bad: out_big_q, SIZE (the word before this one) exceeds what one
+                    // answer holds, or a TRACE run's last layer is no readout)
                 end
             endcase
         end
@@ -923,14 +931,11 @@ module link_engine #(
         // subtracts and counts eleft_q down: when it leaves, S_GO reloads eleft_q and S_PRE rem_q)
         st_q[I_TCHK]: begin // rem_q's sign says whether the previous subtraction went below zero
             rem_q <= rem_next;
-            if (rem_q[RW-1]) err_q <= 4'd7;
+            err_q <= 4'd7;
         end
         // staged intensities: input[j] -> core region 4 word j (S_INT_RD, S_INT_W, S_INT)
         // S_INT_W: the byte into in_q
-        st_q[I_INT]: begin
-            word_q <= {24'd0, in_q};
-            ret_q <= n0_q ? S_GO : S_INT_RD;
-        end
+        st_q[I_INT]: ret_q <= n0_q ? S_GO : S_INT_RD;
         st_q[I_GO]: begin
             run_start_o <= 1'b1;
             run_clear_o <= !a_keep || clear_pend_q;
@@ -953,6 +958,7 @@ module link_engine #(
         st_q[I_RES]: begin // one STAT word: into the answer, argmax (smallest index of the max)
             if (k_q == 0 || gt_q) begin nbest_q <= ~(word_q[CW-1:0] ^ MSB); pred_q <= k_q; end
             k_q <= k_q + 1'b1;
+            nout_q <= nout_q - 1'b1;
             p_q <= 2'd3;
             ret_q <= S_RES0;
             ret2_q <= klast_q ? S_HEAD : S_CR;
