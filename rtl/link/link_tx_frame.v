@@ -8,8 +8,14 @@
 // to the scan pointer, and the frame ends with the delimiter. The buffer keeps the frame, so
 // the same frame can be sent again (a duplicate's answer) with another start_i. The buffer's
 // read data is registered (rd_q) before any logic, so every read takes two wait clocks
-// (*_RD, *_W): about nine clocks per byte for CRC, scan and send together, within the 40 or
-// more clocks the UART takes per byte (CLK_HZ / BAUD >= 4).
+// (*_RD, *_W), and the scan's zero test a third (T_SCAN_Z): about ten clocks per byte for CRC,
+// scan and send together, within the 40 or more clocks the UART takes per byte
+// (CLK_HZ / BAUD >= 4).
+// Timing: the state is one-hot (st_q[T_*], next state written bit by bit: a state bit is set by
+// the transitions into it), every decision is taken from registered flags (pointer compares, the
+// scan's stop and zero tests, the pointers' increments), and while idle the pointers, the CRC,
+// the block code and the CRC's end are loaded every clock (no start_i test behind their
+// enables), so no flip-flop input has more than three LUT levels in front of it.
 module link_tx_frame #(
     parameter integer AW = 9 // log2 buffer bytes
 ) (
@@ -30,11 +36,12 @@ module link_tx_frame #(
     output reg  [7:0]    tx_data_o,
     input  wire          tx_ready_i
 );
-    localparam [3:0] T_IDLE = 4'd0, T_CRC_RD = 4'd1, T_CRC = 4'd2, T_CRC_LO = 4'd3,
-                     T_SCAN_RD = 4'd4, T_SCAN = 4'd5, T_CODE = 4'd6, T_DATA_RD = 4'd7,
-                     T_DATA = 4'd8, T_NEXT = 4'd9, T_DELIM = 4'd10, T_CRC_HI = 4'd11,
-                     T_CRC_W = 4'd12, T_SCAN_W = 4'd13, T_DATA_W = 4'd14;
-    reg [3:0]    st_q;
+    localparam integer T_IDLE = 0, T_CRC_RD = 1, T_CRC_W = 2, T_CRC = 3, T_CRC_HI = 4,
+                       T_CRC_LO = 5, T_SCAN_RD = 6, T_SCAN_W = 7, T_SCAN_Z = 8, T_SCAN = 9,
+                       T_CODE = 10, T_DATA_RD = 11, T_DATA_W = 12, T_DATA = 13, T_NEXT = 14,
+                       T_DELIM = 15, NST = 16;
+    reg [NST-1:0] st_q;     // one-hot
+    reg [NST-1:0] st_nx;
     reg [AW-1:0] s_q;      // scan pointer (CRC pass: read pointer, then the CRC bytes)
     reg [AW-1:0] p_q;      // emit pointer: start of the block being sent
     reg [AW-1:0] end_q;    // one past the last raw byte (CRC included)
@@ -50,104 +57,101 @@ module link_tx_frame #(
     always @(posedge clk_i) rd_q <= rdata_i;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
     reg [AW-1:0] crc_end_q;  // one past the last byte the CRC covers: base + len (the only adder)
+    // the pointers' increments, registered: valid from the second clock after a pointer last
+    // changed, which every state that moves a pointer is (T_CRC_LO, entered right after s_q
+    // moved, takes the frame's end from the adder itself)
     wire [AW-1:0] s_inc = s_q + 1'b1;
-    // p_q + 1 == s_q: the byte T_DATA sends ends the block; two registers (sum, compare), valid in
-    // T_DATA, two clocks after p_q last changed (T_DATA_RD, T_DATA_W)
-    reg [AW-1:0] p_inc_q;
-    reg          dlast_q;
+    reg  [AW-1:0] s_inc_q, p_inc_q;
     always @(posedge clk_i) begin
+        s_inc_q <= s_inc;
         p_inc_q <= p_q + 1'b1;
-        dlast_q <= p_inc_q == s_q;
     end
-    // pointer compares, registered: every state that tests one is entered at least a clock after
-    // the pointers it compares last changed (*_RD, *_W, T_CODE's wait)
-    reg s_end_q, p_at_s_q, k_full_q, crc_last_q;
+    // pointer compares and the scan's byte tests, registered: every state that tests one is
+    // entered at least a clock after what it compares last changed (*_RD, *_W, T_SCAN_Z,
+    // T_CODE's wait). dlast_q: p_q + 1 == s_q (the byte T_DATA sends ends the block), valid in
+    // T_DATA two clocks after p_q moved. crc_done_q: s_q == crc_end_q, the CRC has covered
+    // every byte (valid in T_CRC_W). scan_stop_q / scan_zero_q: the block ends at s_q (the
+    // frame's end, a zero, or 254 bytes) / at a zero, valid in T_SCAN (rd_q settles in T_SCAN_Z).
+    reg s_end_q, p_at_s_q, k_full_q, crc_done_q, dlast_q, scan_stop_q, scan_zero_q;
     always @(posedge clk_i) begin
-        crc_last_q <= s_inc == crc_end_q; // T_CRC: the byte at s_q is the last the CRC covers
-        s_end_q  <= s_q == end_q;
-        p_at_s_q <= p_q == s_q;
-        k_full_q <= k_q == 8'd255;
+        crc_done_q  <= s_q == crc_end_q;
+        s_end_q     <= s_q == end_q;
+        p_at_s_q    <= p_q == s_q;
+        k_full_q    <= k_q == 8'd255;
+        dlast_q     <= p_inc_q == s_q;
+        scan_stop_q <= s_end_q || rd_q == 8'h00 || k_full_q;
+        scan_zero_q <= !s_end_q && rd_q == 8'h00;
     end
-    assign busy_o  = (st_q != T_IDLE);
-    assign raddr_o = (st_q == T_DATA_RD || st_q == T_DATA_W || st_q == T_DATA) ? p_q : s_q;
-    assign we_o    = (st_q == T_CRC_HI) || (st_q == T_CRC_LO);
+    // the read port follows the emit pointer through T_DATA_RD .. T_DATA (registered select)
+    reg rp_q;
+    assign busy_o  = !st_q[T_IDLE];
+    assign raddr_o = rp_q ? p_q : s_q;
+    assign we_o    = st_q[T_CRC_HI] || st_q[T_CRC_LO];
     assign waddr_o = s_q;
-    assign wdata_o = (st_q == T_CRC_HI) ? crc_q[15:8] : crc_q[7:0];
+    assign wdata_o = st_q[T_CRC_HI] ? crc_q[15:8] : crc_q[7:0];
+
+    wire snd = !tx_valid_o; // T_CODE, T_DATA, T_DELIM hand a byte to the UART
+    wire s_ld = st_q[T_IDLE] || st_q[T_CRC] || st_q[T_CRC_HI] || st_q[T_CRC_LO] ||
+                (st_q[T_SCAN] && !scan_stop_q) || (st_q[T_NEXT] && zstop_q);
+    wire p_ld = st_q[T_IDLE] || (st_q[T_DATA] && snd) || (st_q[T_NEXT] && zstop_q);
+    always @(*) begin
+        st_nx = {NST{1'b0}};
+        st_nx[T_IDLE]    = (st_q[T_IDLE] && !start_i) || (st_q[T_DELIM] && snd);
+        st_nx[T_CRC_RD]  = (st_q[T_IDLE] && start_i) || st_q[T_CRC];
+        st_nx[T_CRC_W]   = st_q[T_CRC_RD];
+        st_nx[T_CRC]     = st_q[T_CRC_W] && !crc_done_q;
+        st_nx[T_CRC_HI]  = st_q[T_CRC_W] && crc_done_q;
+        st_nx[T_CRC_LO]  = st_q[T_CRC_HI];
+        st_nx[T_SCAN_RD] = st_q[T_CRC_LO] || (st_q[T_SCAN] && !scan_stop_q) ||
+                           (st_q[T_NEXT] && (zstop_q || !s_end_q));
+        st_nx[T_SCAN_W]  = st_q[T_SCAN_RD];
+        st_nx[T_SCAN_Z]  = st_q[T_SCAN_W];
+        st_nx[T_SCAN]    = st_q[T_SCAN_Z];
+        st_nx[T_CODE]    = (st_q[T_SCAN] && scan_stop_q) || (st_q[T_CODE] && !snd);
+        st_nx[T_DATA_RD] = snd && ((st_q[T_CODE] && !p_at_s_q) || (st_q[T_DATA] && !dlast_q));
+        st_nx[T_DATA_W]  = st_q[T_DATA_RD];
+        st_nx[T_DATA]    = st_q[T_DATA_W] || (st_q[T_DATA] && !snd);
+        st_nx[T_NEXT]    = snd && ((st_q[T_CODE] && p_at_s_q) || (st_q[T_DATA] && dlast_q));
+        st_nx[T_DELIM]   = (st_q[T_NEXT] && !zstop_q && s_end_q) || (st_q[T_DELIM] && !snd);
+    end
 
     always @(posedge clk_i) begin
+        st_q <= st_nx;
+        rp_q <= st_nx[T_DATA_RD] || st_nx[T_DATA_W] || st_nx[T_DATA];
+        // T_IDLE: everything a frame starts from, every clock (the leading delimiter is sent
+        // with start_i)
+        if (st_q[T_IDLE]) begin
+            crc_end_q <= base_i + len_i;
+            crc_q     <= 16'hFFFF;
+            k_q       <= 8'd1;
+        end
+        // T_CRC: the byte at s_q into the CRC; T_CRC_HI, T_CRC_LO: the CRC into the buffer at
+        // s_q (we_o); s_q is then at the CRC's low byte: the frame ends one past it
+        if (st_q[T_CRC]) crc_q <= crc_next;
+        if (st_q[T_CRC_LO]) end_q <= s_inc;
+        // T_SCAN: rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
+        if (st_q[T_SCAN]) begin
+            zstop_q <= scan_zero_q;
+            kc_q <= k_q;
+            k_q <= k_q + 1'b1; // (no byte test behind k_q's enable; T_NEXT reloads it)
+        end
+        // T_NEXT: after a zero-terminated block skip the zero (the frame may end right after
+        // it: a final code 0x01); a block of 254 has none
+        if (st_q[T_NEXT]) k_q <= 8'd1;
+        // the pointers, each with one enable and one select: s_q moves in T_CRC, T_CRC_HI, a
+        // T_SCAN that goes on, a T_NEXT after a zero (skip it), and rewinds to p_q in T_CRC_LO;
+        // p_q moves with a byte sent in T_DATA, and to the block after the zero in T_NEXT
+        if (s_ld) s_q <= st_q[T_IDLE] ? base_i : st_q[T_CRC_LO] ? p_q : s_inc_q;
+        if (p_ld) p_q <= st_q[T_IDLE] ? base_i : st_q[T_DATA] ? p_inc_q : s_inc_q;
+        // the UART's byte: loaded while none is pending, handed over with tx_valid_o (the
+        // leading and the closing delimiter 0x00, a block's code, a block's byte)
+        if (snd) tx_data_o <= st_q[T_CODE] ? kc_q : st_q[T_DATA] ? rd_q : 8'h00;
         if (tx_valid_o && tx_ready_i) tx_valid_o <= 1'b0;
-        case (st_q)
-            T_IDLE: if (start_i) begin
-                // a leading delimiter ends any garbage noise put on the idle line
-                tx_valid_o <= 1'b1;
-                tx_data_o  <= 8'h00;
-                s_q   <= base_i;
-                p_q   <= base_i;
-                crc_end_q <= base_i + len_i;
-                crc_q <= 16'hFFFF;
-                k_q   <= 8'd1;
-                st_q  <= T_CRC_RD;
-            end
-            T_CRC_RD: st_q <= T_CRC_W; // read latency
-            T_CRC_W: st_q <= T_CRC;
-            T_CRC: begin
-                crc_q <= crc_next;
-                s_q <= s_inc;
-                st_q <= crc_last_q ? T_CRC_HI : T_CRC_RD;
-            end
-            T_CRC_HI: begin s_q <= s_inc; st_q <= T_CRC_LO; end
-            // s_q is at the CRC's low byte: the frame ends one past it
-            T_CRC_LO: begin end_q <= s_inc; s_q <= p_q; st_q <= T_SCAN_RD; end
-            T_SCAN_RD: st_q <= T_SCAN_W;
-            T_SCAN_W: st_q <= T_SCAN;
-            T_SCAN: begin
-                // rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
-                zstop_q <= !s_end_q && (rd_q == 8'h00);
-                kc_q <= k_q;
-                k_q <= k_q + 1'b1; // (no byte test behind k_q's enable; T_NEXT reloads it)
-                if (s_end_q || rd_q == 8'h00 || k_full_q) begin
-                    st_q <= T_CODE;
-                end else begin
-                    s_q <= s_q + 1'b1;
-                    st_q <= T_SCAN_RD;
-                end
-            end
-            T_CODE: if (!tx_valid_o) begin
-                tx_valid_o <= 1'b1;
-                tx_data_o  <= kc_q;
-                st_q <= p_at_s_q ? T_NEXT : T_DATA_RD;
-            end
-            T_DATA_RD: st_q <= T_DATA_W;
-            T_DATA_W: st_q <= T_DATA;
-            T_DATA: if (!tx_valid_o) begin // raddr_o stays p_q while waiting: rd_q holds
-                tx_valid_o <= 1'b1;
-                tx_data_o  <= rd_q;
-                p_q <= p_q + 1'b1;
-                st_q <= dlast_q ? T_NEXT : T_DATA_RD;
-            end
-            T_NEXT: begin
-                // after a zero-terminated block skip the zero (the frame may end right after
-                // it: a final code 0x01); a block of 254 has none
-                k_q <= 8'd1;
-                if (zstop_q) begin
-                    s_q <= s_q + 1'b1;
-                    p_q <= s_q + 1'b1;
-                    st_q <= T_SCAN_RD;
-                end else if (s_end_q) begin
-                    st_q <= T_DELIM;
-                end else begin
-                    st_q <= T_SCAN_RD;
-                end
-            end
-            T_DELIM: if (!tx_valid_o) begin
-                tx_valid_o <= 1'b1;
-                tx_data_o  <= 8'h00;
-                st_q <= T_IDLE;
-            end
-            default: st_q <= T_IDLE;
-        endcase
+        if ((st_q[T_IDLE] && start_i) || (snd && (st_q[T_CODE] || st_q[T_DATA] || st_q[T_DELIM])))
+            tx_valid_o <= 1'b1;
         if (rst_i) begin
-            st_q <= T_IDLE;
+            st_q <= {{(NST-1){1'b0}}, 1'b1}; // T_IDLE
+            rp_q <= 1'b0;
             tx_valid_o <= 1'b0;
         end
     end
