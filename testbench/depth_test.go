@@ -57,3 +57,33 @@ endmodule
 		}
 	}
 }
+
+// maxLinkLUTs bounds the LUT levels in front of any flip-flop of the host link on the iCE40.
+// On the UP5K the link sits beside the core at 91 % of the logic cells, where one routing hop
+// costs about 3 ns: a path through 4 LUTs took 20-22 ns against the 19.9 ns of 50.25 MHz
+// (docs/bitstreams.md, "Figures"), one through 3 about 16.
+const maxLinkLUTs = 3
+
+// TestLinkLUTDepth synthesizes the host link (rtl/link with the iCE40 top's parameters, beside
+// the stand-in core of rtl/link/fmax) and fails on any flip-flop input behind more than
+// maxLinkLUTs LUT levels: a check of the 50 MHz UP5K build's paths in seconds.
+func TestLinkLUTDepth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("yosys")
+	}
+	files, err := filepath.Glob(filepath.Join(Root(), "rtl", "link", "*.v"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no rtl/link/*.v under %s", Root())
+	}
+	files = append(files, filepath.Join(Root(), "rtl", "link", "fmax", "link_fmax_top.v"))
+	eps, err := LUTDepth(synthICE40(t, "link_fmax_top", files...), maxLinkLUTs+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range eps {
+		if !strings.HasPrefix(e.Reg, "u_link.") && !strings.Contains(strings.Join(e.Chain, " "), "u_link.") {
+			continue // the stand-in core's own logic
+		}
+		t.Errorf("%v", e)
+	}
+}
