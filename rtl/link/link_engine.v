@@ -31,8 +31,10 @@
 // klast_q, tln_q/tlx_q/tlf_q: one per successor state, hs_q/hd_q: the summary head two
 // bytes ahead, the event feeder's elz_q, ecnt1_q, el1_q), and the answer byte is a flat sum
 // of products (HELLO's version byte is set into rx_q, STATUS's byte shifted into word_q), so
-// that no flip-flop input of the engine is more than 3 LUT4 levels deep (iCE40 synthesis,
-// rtl/link/fmax: keep it so; wider logic goes into a registered partial result).
+// that no flip-flop input of the engine is more than 3 LUT4 levels deep (iCE40 synthesis of
+// the link alone, rtl/link/fmax: keep it so; wider logic goes into a registered partial
+// result). In a whole design ABC maps every path up to the deepest one it has anywhere (its
+// area recovery), so the engine stays at 3 there only if the rest of the design does.
 // Invariants: exactly one st_q bit is set; a frame is executed at most once (S_SEND consumes
 // it); the aux RAM's read port belongs to the engine only between S_AUXW and S_SEND, its write
 // port to the trace only while trace_run_q; i_q is 0 when a table state starts; a test
