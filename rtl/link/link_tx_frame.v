@@ -44,10 +44,10 @@ module link_tx_frame #(
     reg [NST-1:0] st_nx;
     reg [AW-1:0] s_q;      // scan pointer (CRC pass: read pointer, then the CRC bytes)
     reg [AW-1:0] p_q;      // emit pointer: start of the block being sent
-    reg [AW-1:0] end_q;    // one past the last raw byte (CRC included)
-    reg [7:0]    k_q;      // code of the block being scanned: bytes + 1 (T_SCAN adds one every
-                           // time, also at the block's end: its code is then in kc_q)
-    reg [7:0]    kc_q;     // k_q as the last T_SCAN found it: the code T_CODE sends
+    reg [AW-1:0] end_q;    // one past the last byte: the CRC's (base + len, the only adder),
+                           // then from T_CRC_LO on the frame's (CRC included)
+    reg [7:0]    k_q;      // code of the block being scanned: bytes + 1 (T_SCAN adds one
+                           // unless the block ends there: the code T_CODE sends)
     reg          zstop_q;  // the block ended at a zero
     reg [15:0]   crc_q;
     wire [15:0]  crc_next;
@@ -56,7 +56,6 @@ module link_tx_frame #(
     reg [7:0]    rd_q;
     always @(posedge clk_i) rd_q <= rdata_i;
     link_crc16 u_crc (.crc_i(crc_q), .data_i(rd_q), .crc_o(crc_next));
-    reg [AW-1:0] crc_end_q;  // one past the last byte the CRC covers: base + len (the only adder)
     // the pointers' increments, registered: valid from the second clock after a pointer last
     // changed, which every state that moves a pointer is (T_CRC_LO, entered right after s_q
     // moved, takes the frame's end from the adder itself)
@@ -69,12 +68,11 @@ module link_tx_frame #(
     // pointer compares and the scan's byte tests, registered: every state that tests one is
     // entered at least a clock after what it compares last changed (*_RD, *_W, T_SCAN_Z,
     // T_CODE's wait). dlast_q: p_q + 1 == s_q (the byte T_DATA sends ends the block), valid in
-    // T_DATA two clocks after p_q moved. crc_done_q: s_q == crc_end_q, the CRC has covered
-    // every byte (valid in T_CRC_W). scan_stop_q / scan_zero_q: the block ends at s_q (the
+    // T_DATA two clocks after p_q moved. s_end_q: s_q == end_q, in the CRC pass (T_CRC_W) the
+    // CRC has covered every byte, in the scan the frame ends at s_q. scan_stop_q / scan_zero_q: the block ends at s_q (the
     // frame's end, a zero, or 254 bytes) / at a zero, valid in T_SCAN (rd_q settles in T_SCAN_Z).
-    reg s_end_q, p_at_s_q, k_full_q, crc_done_q, dlast_q, scan_stop_q, scan_zero_q;
+    reg s_end_q, p_at_s_q, k_full_q, dlast_q, scan_stop_q, scan_zero_q;
     always @(posedge clk_i) begin
-        crc_done_q  <= s_q == crc_end_q;
         s_end_q     <= s_q == end_q;
         p_at_s_q    <= p_q == s_q;
         k_full_q    <= k_q == 8'd255;
@@ -99,8 +97,8 @@ module link_tx_frame #(
         st_nx[T_IDLE]    = (st_q[T_IDLE] && !start_i) || (st_q[T_DELIM] && snd);
         st_nx[T_CRC_RD]  = (st_q[T_IDLE] && start_i) || st_q[T_CRC];
         st_nx[T_CRC_W]   = st_q[T_CRC_RD];
-        st_nx[T_CRC]     = st_q[T_CRC_W] && !crc_done_q;
-        st_nx[T_CRC_HI]  = st_q[T_CRC_W] && crc_done_q;
+        st_nx[T_CRC]     = st_q[T_CRC_W] && !s_end_q;
+        st_nx[T_CRC_HI]  = st_q[T_CRC_W] && s_end_q;
         st_nx[T_CRC_LO]  = st_q[T_CRC_HI];
         st_nx[T_SCAN_RD] = st_q[T_CRC_LO] || (st_q[T_SCAN] && !scan_stop_q) ||
                            (st_q[T_NEXT] && (zstop_q || !s_end_q));
@@ -121,7 +119,7 @@ module link_tx_frame #(
         // T_IDLE: everything a frame starts from, every clock (the leading delimiter is sent
         // with start_i)
         if (st_q[T_IDLE]) begin
-            crc_end_q <= base_i + len_i;
+            end_q     <= base_i + len_i;
             crc_q     <= 16'hFFFF;
             k_q       <= 8'd1;
         end
@@ -132,8 +130,7 @@ module link_tx_frame #(
         // T_SCAN: rd_q = buf[s]; a block ends at a zero, at 254 bytes or at the end
         if (st_q[T_SCAN]) begin
             zstop_q <= scan_zero_q;
-            kc_q <= k_q;
-            k_q <= k_q + 1'b1; // (no byte test behind k_q's enable; T_NEXT reloads it)
+            if (!scan_stop_q) k_q <= k_q + 1'b1; // (a registered test; T_NEXT reloads it)
         end
         // T_NEXT: after a zero-terminated block skip the zero (the frame may end right after
         // it: a final code 0x01); a block of 254 has none
@@ -145,7 +142,7 @@ module link_tx_frame #(
         if (p_ld) p_q <= st_q[T_IDLE] ? base_i : st_q[T_DATA] ? p_inc_q : s_inc_q;
         // the UART's byte: loaded while none is pending, handed over with tx_valid_o (the
         // leading and the closing delimiter 0x00, a block's code, a block's byte)
-        if (snd) tx_data_o <= st_q[T_CODE] ? kc_q : st_q[T_DATA] ? rd_q : 8'h00;
+        if (snd) tx_data_o <= st_q[T_CODE] ? k_q : st_q[T_DATA] ? rd_q : 8'h00;
         if (tx_valid_o && tx_ready_i) tx_valid_o <= 1'b0;
         if ((st_q[T_IDLE] && start_i) || (snd && (st_q[T_CODE] || st_q[T_DATA] || st_q[T_DELIM])))
             tx_valid_o <= 1'b1;
