@@ -141,12 +141,6 @@ module lif_core #(
     reg           sl_one_q;    // steps_left_q == 1
     reg [3:0]     step_c_q;    // step_q's bytes below byte k are all ones (byte k carries in)
     reg [3:0]     sl_b_q;      // steps_left_q's bytes below byte k are zero (byte k borrows)
-    // per-byte tests of the step counters, registered a clock before the flags above (the
-    // counters change only at a step's end or while idle, a dozen clocks or more before the
-    // next S_END reads the flags), so no flag has more than one LUT level behind it
-    reg [3:0]     slz_q;       // steps_left_q's byte k is zero
-    reg           sl1_q;       // steps_left_q's low byte is 1
-    reg [2:0]     stf_q;       // step_q's byte k is all ones
     reg           mode_q;      // 1: intensity
     reg           first_q;     // first step since clear
     reg [LYW-1:0] layer_q;     // current layer
@@ -186,7 +180,8 @@ module lif_core #(
     reg              c_rowgap;    // rows of fewer than 3 words need bubbles
     reg [LANES-1:0]  c_lastmask;  // lanes in use in the last word of a row
     reg [SZW-1:0]    c_size_m1;   // N - 1
-    reg [SZW:0]      c_size_m2;   // N - 2 (signed: -1 for N == 1)
+    reg [SZW-1:0]    c_size_m2;   // N - 2
+    reg              c_size0;     // N == 1
     reg [3:0]        ld_cnt;
     reg [8:0]        ld_oh;       // one-hot ld_cnt (ld_oh[k] = (ld_cnt == k), k <= 8)
 
@@ -346,10 +341,7 @@ module lif_core #(
     // the two lists' outputs are shifted apart (each block RAM output meets one 4:1 mux before
     // a register) and the list source is chosen a clock later
     reg [WMEM_AW-1:0] f_sh2i, f_sh2s;
-    // stage 3's source and row-shift selects, one-hot over (list, ROW_SHIFT[4:2]) and
-    // registered with stage 2, so f_sh3 is one AND-OR of register bits (two LUT levels)
-    localparam integer NRS = ((WMEM_AW + 3) / 4 < 8) ? (WMEM_AW + 3) / 4 : 8; // shifts 4k < WMEM_AW
-    reg [NRS-1:0]    f_si2, f_ss2;
+    reg              f_src2;
     reg [WMEM_AW-1:0] fifo_q [0:3]; // row start addresses
     reg [1:0]        fifo_rd, fifo_wr;
     reg [3:0]        fifo_n;      // FIFO occupancy, thermometer coded (fifo_n[0]: not empty)
@@ -375,13 +367,13 @@ module lif_core #(
     integer ks2; // loop index of the weight extension block
 
     // neuron pass
-    reg [SZW:0]      n_left;      // neurons left to issue after this one, minus one (signed)
-    wire             n_end = n_left[SZW]; // the issuing neuron is the last of the layer
-    reg [NEUR_AW-1:0] n_ga;       // state address of the issuing neuron (I read)
+    reg [SZW-1:0]    n_i;         // issue index
+    reg              n_end;       // n_i is the last neuron of the layer
+    reg [NEUR_AW-1:0] n_ga;       // state address of neuron n_i (I read)
     reg [NEUR_AW-1:0] n_gv;       // V and r read address: the neuron in lif_neuron's stage 1
     reg [NEUR_AW-1:0] n_gs;       // STAT read address: the neuron in lif_neuron's stage 6
     reg [AA-1:0]     n_word;
-    reg [LANES-1:0]  n_lsel;      // one-hot lane of the issuing neuron
+    reg [LANES-1:0]  n_lsel;      // one-hot lane of neuron n_i
     reg              n_v1;
     wire [LANES-1:0] n_lsel1;     // lane of the neuron issued a clock ago: n_lsel rotated back
     reg              n_last1;     // the neuron is the last one using its accumulator word
@@ -593,12 +585,9 @@ module lif_core #(
         step_done_o <= 1'b0;
         done_o <= 1'b0;
         // flags computed a cycle ahead of their use
-        for (ks = 0; ks < 4; ks = ks + 1) slz_q[ks] <= ~|steps_left_q[8*ks +: 8];
-        sl1_q <= (steps_left_q[7:0] == 8'd1);
-        for (ks = 0; ks < 3; ks = ks + 1) stf_q[ks] <= &step_q[8*ks +: 8];
-        sl_one_q <= sl1_q & (&slz_q[3:1]);
-        step_c_q <= {&stf_q[2:0], &stf_q[1:0], stf_q[0], 1'b1};
-        sl_b_q <= {&slz_q[2:0], &slz_q[1:0], slz_q[0], 1'b1};
+        sl_one_q <= (steps_left_q == 32'd1);
+        step_c_q <= {&step_q[23:0], &step_q[15:0], &step_q[7:0], 1'b1};
+        sl_b_q <= {~|steps_left_q[23:0], ~|steps_left_q[15:0], ~|steps_left_q[7:0], 1'b1};
         c_l0 <= (layer_q == {LYW{1'b0}});
         c_last_q <= ({1'b0, layer_q} == num_layers_q - 1'b1);
         nin_m2_q <= {1'b0, num_inputs_q} - 1'b1 - 1'b1;
@@ -655,7 +644,8 @@ module lif_core #(
                 c_wpr_m1 <= c_size_m1[SZW-2:LSH];
                 for (ks = 0; ks < LANES; ks = ks + 1)
                     c_lastmask[ks] <= (ks[LB-1:0] <= lane_of(c_size_m1));
-                c_size_m2 <= {1'b0, c_size_m1} - 1'b1;
+                c_size_m2 <= c_size_m1 - 1'b1;
+                c_size0 <= (c_size_m1 == {SZW{1'b0}});
                 f_ff_nz <= (f_cnt_ff != {FKW{1'b0}});
                 f_rec_nz <= (f_cnt_rec != {FKW{1'b0}});
             end
@@ -712,7 +702,8 @@ module lif_core #(
         end
         if (s_syn) begin
             if (syn_idle_q) begin
-                n_left <= c_size_m2;
+                n_i <= {SZW{1'b0}};
+                n_end <= c_size0;
                 n_ga <= c_sbase;
                 n_gv <= c_sbase;
                 n_gs <= c_sbase;
@@ -726,7 +717,8 @@ module lif_core #(
             end
         end
         if (s_neu) begin
-            n_left <= n_left - 1'b1;
+            n_i <= n_i + 1'b1;
+            n_end <= (n_i == c_size_m2);
             n_ga <= n_ga + 1'b1;
             n_lsel <= rotl1(n_lsel);
             if (n_lsel[LANES-1]) n_word <= n_word + 1'b1;
@@ -812,16 +804,6 @@ module lif_core #(
     end
 
     // ---------------------------------------------------------------- synaptic pass datapath
-    // stage 3: (list ? f_sh2i : f_sh2s) << 4 * ROW_SHIFT[4:2] as an AND-OR of the one-hot
-    // selects (a shift of WMEM_AW bits or more gives 0: no select is set)
-    integer kf, kr;
-    reg [WMEM_AW-1:0] f_sh3_n;
-    always @* begin
-        f_sh3_n = {WMEM_AW{1'b0}};
-        for (kf = 0; kf < NRS; kf = kf + 1)
-            f_sh3_n = f_sh3_n | ({WMEM_AW{f_si2[kf]}} & (f_sh2i << (4 * kf)))
-                              | ({WMEM_AW{f_ss2[kf]}} & (f_sh2s << (4 * kf)));
-    end
     always @(posedge clk_i) begin
         // fetcher: list read returns one cycle after issue
         f_v1 <= f_issue && s_syn;
@@ -829,14 +811,11 @@ module lif_core #(
         f_src1 <= !f_ph1 && c_l0;
         // FIFO
         f_v2 <= f_v1; f_rec2 <= f_rec1;
-        for (kr = 0; kr < NRS; kr = kr + 1) begin
-            f_si2[kr] <= f_src1 && (c_rowsh[4:2] == kr[2:0]);
-            f_ss2[kr] <= !f_src1 && (c_rowsh[4:2] == kr[2:0]);
-        end
+        f_src2 <= f_src1;
         f_sh2i <= f_in_x << c_rowsh[1:0];
         f_sh2s <= f_sp_x << c_rowsh[1:0];
         f_v3 <= f_v2; f_rec3 <= f_rec2;
-        f_sh3 <= f_sh3_n;
+        f_sh3 <= (f_src2 ? f_sh2i : f_sh2s) << {c_rowsh[4:2], 2'b00};
         f_v4 <= f_v3;
         f_sh4 <= (f_rec3 ? c_rbase : c_wbase) + f_sh3;
         if (f_v4) begin

@@ -111,15 +111,14 @@ module lif_neuron #(
     reg signed [IXW-1:0]   isum3;                        // decay(I) + low bits of acc << H
     reg                    aovf3, asgn3;                 // acc << H outside IXW-1 bits; its sign
     reg signed [SMAX-1:0]  isum4;                        // low bits of isum
-    reg                    ih4, inh4, isg4;              // partial overflow flags: top bits,
-    reg [1:0]              il4, inl4;                    // low bits in two halves (2 LUT levels)
+    reg                    ih4, il4, inh4, inl4, isg4; // partial overflow flags
+    reg                    ih4m, il4m, inh4m, inl4m;   // the same, cleared when frozen (cur5m)
     reg                    frz4;                         // frozen: lif and r != 0
     reg signed [SMAX-1:0]  cur5;                         // I'
     reg signed [SMAX-1:0]  cur5m;                        // I', 0 when frozen (the V path's input)
     reg signed [SMAX-1:0]  cur6, cur7, cur8, cur9;       // I' for cur_o only
     reg signed [SMAX-1:0]  vsum7;
-    reg [1:0]              vp7, vn7;                     // vsum's bits over S-1 in two halves
-    reg                    vsg7;                         // vsum's sign
+    reg                    vpos7, vneg7;
     reg signed [VW-1:0]    vsum6;
     reg signed [SMAX-1:0]  vs8, vs9;
     reg signed [SMAX:0]    vd8;                          // vsum - theta (vsum within S bits)
@@ -149,11 +148,12 @@ module lif_neuron #(
     // the bits at and above S-1 of isum: at SMAX-1 and above always, below by the layer's hi
     wire [IXW-SMAX:0]  itop = isum3[IXW-1:SMAX-1];
     wire [SMAX-2:0]    ilow = isum3[SMAX-2:0];
-    localparam integer IHB = (SMAX - 1) / 2;             // split of the low-bit flags
 `ifdef LIF_MUT_NOSAT
     // Mutation: the current wraps instead of saturating (keeps the low S bits).
     wire [4:0] wsh = SMAX[4:0] - (5'd1 + hi_bits(hi_i));
     wire signed [SMAX-1:0] inew = $signed(isum4 << wsh) >>> wsh;
+    wire signed [SMAX-1:0] inewm = inew;
+    wire unused_m = ih4m ^ il4m ^ inh4m ^ inl4m;
     function [4:0] hi_bits;
         input [SMAX-1:0] h;
         integer b;
@@ -163,13 +163,14 @@ module lif_neuron #(
         end
     endfunction
 `else
-    wire ipos4 = !isg4 && (ih4 || (|il4));
-    wire ineg4 = isg4 && (inh4 || (|inl4));
+    wire ipos4 = !isg4 && (ih4 || il4);
+    wire ineg4 = isg4 && (inh4 || inl4);
     wire signed [SMAX-1:0] inew = ipos4 ? hi_i : ineg4 ? ~hi_i : isum4;
+    // cur5m's own select flags give it its own LUTs (one LUT can pack with only one register)
+    wire ipos4m = !isg4 && (ih4m || il4m);
+    wire ineg4m = isg4 && (inh4m || inl4m);
+    wire signed [SMAX-1:0] inewm = ipos4m ? hi_i : ineg4m ? ~hi_i : isum4;
 `endif
-    // cur5m is inew zeroed for a frozen neuron (frz4, its synchronous reset)
-    wire vpos7 = !vsg7 && (|vp7);
-    wire vneg7 = vsg7 && (|vn7);
     wire signed [SMAX-1:0] vnew = vpos7 ? hi_i : vneg7 ? ~hi_i : vsum7;
     // the spike test a clock early, so the count's increment is its carry in (stn9); all but
     // the sign of v - theta is decided a stage earlier still (fz8), so fire8 is one LUT
@@ -196,22 +197,22 @@ module lif_neuron #(
         // an overflowing acc << H decides by its sign alone
         isg4 <= aovf3 ? asgn3 : isum3[IXW-1];
         ih4 <= aovf3 || (|itop); inh4 <= aovf3 || !(&itop);
-        il4[0] <= |(ilow[IHB-1:0] & imask[IHB-1:0]); il4[1] <= |(ilow[SMAX-2:IHB] & imask[SMAX-2:IHB]);
-        inl4[0] <= |(~ilow[IHB-1:0] & imask[IHB-1:0]); inl4[1] <= |(~ilow[SMAX-2:IHB] & imask[SMAX-2:IHB]);
+        il4 <= |(ilow & imask); inl4 <= |(~ilow & imask);
+        ih4m <= !frz3 && (aovf3 || (|itop)); inh4m <= !frz3 && (aovf3 || !(&itop));
+        il4m <= !frz3 && (|(ilow & imask)); inl4m <= !frz3 && (|(~ilow & imask));
         r4 <= refc_i; frz4 <= frz3;
         // stage 5
         r5 <= r4;
         cur5 <= inew;
-        cur5m <= frz4 ? {SMAX{1'b0}} : inew;
+        cur5m <= frz4 ? {SMAX{1'b0}} : inewm;
         // stage 6
         r6 <= r5; cur6 <= cur5;
         vsum6 <= {dv5[SMAX-1], dv5} + {cur5m[SMAX-1], cur5m};
         // stage 7
         r7 <= r6; cur7 <= cur6;
         vsum7 <= vsum6[SMAX-1:0];
-        vsg7 <= vsum6[VW-1];
-        vp7[0] <= |(vsum6[HB-1:0] & vmask[HB-1:0]); vp7[1] <= |(vsum6[SMAX-1:HB] & vmask[SMAX-1:HB]);
-        vn7[0] <= |(~vsum6[HB-1:0] & vmask[HB-1:0]); vn7[1] <= |(~vsum6[SMAX-1:HB] & vmask[SMAX-1:HB]);
+        vpos7 <= !vsum6[VW-1] && |(vsum6[SMAX-1:0] & vmask);
+        vneg7 <= vsum6[VW-1] && |(~vsum6[SMAX-1:0] & vmask);
         // stage 8
         r8 <= r7; cur8 <= cur7;
         vs8 <= vnew;
