@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/lifkit/lifkit/bitstream/board"
 	"github.com/lifkit/lifkit/bitstream/toolchain"
 )
 
@@ -16,7 +17,7 @@ import (
 // packed file's preamble, the timing report and the block RAM model against what nextpnr
 // placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
 // tool fails the test instead of skipping it. Timing: each build must meet its target
-// (placer seeds 1..3, the first that meets wins). Reports go to $LIFKIT_REPORT_DIR when set.
+// (placer seeds 1..3 on the iCEBreaker, 1..6 on the ULX3S; the first that meets wins). Reports go to $LIFKIT_REPORT_DIR when set.
 func TestCIBitstreams(t *testing.T) {
 	if os.Getenv("LIFKIT_BITSTREAM_CI") != "1" {
 		t.Skip("set LIFKIT_BITSTREAM_CI=1 to build the CI bitstreams (minutes)")
@@ -31,7 +32,15 @@ func TestCIBitstreams(t *testing.T) {
 			}
 			s := mustShape(t, "784-128-10")
 			out := t.TempDir()
-			rep, err := Build(context.Background(), Options{Board: b, Design: d, Shape: &s, OutDir: out, Seed: 1, Seeds: 3})
+			// Placer seeds: the first that meets wins. The ULX3S's worst path is a weight block
+			// RAM's output straight into a register (5.6 ns clock to out, 3.8-4.6 ns routing, no
+			// logic), so whether a seed meets 100 MHz is routing luck: at 70630fd seeds 1-5 gave
+			// 94.6 / 97.6 / 97.2 / 95.8 / 106.6 MHz (docs/bitstreams.md, "Figures").
+			seeds := 3
+			if b.Family == board.ECP5 {
+				seeds = 6
+			}
+			rep, err := Build(context.Background(), Options{Board: b, Design: d, Shape: &s, OutDir: out, Seed: 1, Seeds: seeds})
 			var te *TimingError
 			switch {
 			case errors.Is(err, toolchain.ErrMissing):
