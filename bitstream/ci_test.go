@@ -9,6 +9,7 @@ import (
 
 	"github.com/lifkit/lifkit/bitstream/board"
 	"github.com/lifkit/lifkit/bitstream/toolchain"
+	"github.com/lifkit/lifkit/testbench"
 )
 
 // TestCIBitstreams builds the two bitstreams issue 6 asks CI for, rtl/top (lif_core + host
@@ -16,7 +17,8 @@ import (
 // and 100 MHz): the iCEBreaker (4 lanes, SPRAM weights) and the ULX3S-85F. It checks each
 // packed file's preamble, the timing report and the block RAM model against what nextpnr
 // placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
-// tool fails the test instead of skipping it. Timing: each build must meet its target
+// tool fails the test instead of skipping it. On the iCEBreaker no flip-flop input may have
+// more than 3 LUT levels behind it (testbench.LUTDepth). Timing: each build must meet its target
 // (placer seeds 1..3 on the iCEBreaker, 1..6 on the ULX3S; the first that meets wins). Reports go to $LIFKIT_REPORT_DIR when set.
 func TestCIBitstreams(t *testing.T) {
 	if os.Getenv("LIFKIT_BITSTREAM_CI") != "1" {
@@ -71,6 +73,18 @@ func TestCIBitstreams(t *testing.T) {
 			}
 			if rep.Plan.Core.WmemSPRAM && rep.Summary.SPRAM.Used != 4 {
 				t.Errorf("SPRAM: %d used, want 4", rep.Summary.SPRAM.Used)
+			}
+			if b.Family == board.ICE40 {
+				// The UP5K meets 50 MHz because no flip-flop input of the whole design has more
+				// than 3 LUT levels behind it (docs/bitstreams.md, "Figures", session 5): ABC maps
+				// every cone up to the deepest, so one deep cone anywhere would slow the link.
+				deep, err := testbench.LUTDepth(filepath.Join(out, name+".work", "design.json"), 4)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range deep {
+					t.Errorf("flip-flop input behind more than 3 LUT levels: %v", e)
+				}
 			}
 			js, _ := os.ReadFile(filepath.Join(out, name+".report.json"))
 			sum, _ := os.ReadFile(filepath.Join(out, name+".summary.txt"))
