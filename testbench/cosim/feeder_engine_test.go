@@ -35,7 +35,7 @@ func TestCosimEngineEmptySteps(t *testing.T) {
 	}
 	for i := range 4 {
 		s := linktest.RandomSample(rng, n.Inputs)
-		if s.Spikes != nil && len(s.Spikes) > 0 {
+		if len(s.Spikes) > 0 {
 			s.Spikes[i%len(s.Spikes)] = nil // an empty step inside the list
 		}
 		samples = append(samples, s)
