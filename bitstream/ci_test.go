@@ -18,8 +18,9 @@ import (
 // packed file's preamble, the timing report and the block RAM model against what nextpnr
 // placed. It runs only with LIFKIT_BITSTREAM_CI=1 (a few minutes per board); there a missing
 // tool fails the test instead of skipping it. On the iCEBreaker no flip-flop input may have
-// more than 3 LUT levels behind it (testbench.LUTDepth). Timing: each build must meet its target
-// (placer seeds 1..3 on the iCEBreaker, 1..6 on the ULX3S; the first that meets wins). Reports go to $LIFKIT_REPORT_DIR when set.
+// more than 3 LUT levels behind it (testbench.LUTDepth). Timing: each build must meet its
+// target (placer seeds 1..3 on the iCEBreaker, 1..6 on the ULX3S; the first that meets wins).
+// Reports go to $LIFKIT_REPORT_DIR when set.
 func TestCIBitstreams(t *testing.T) {
 	if os.Getenv("LIFKIT_BITSTREAM_CI") != "1" {
 		t.Skip("set LIFKIT_BITSTREAM_CI=1 to build the CI bitstreams (minutes)")
